@@ -1,0 +1,113 @@
+#include "app/sender.h"
+
+#include <pthread.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "core/log.h"
+
+/* Retries back off from 30 seconds, doubling, to at most 6 hours between attempts; a
+ * message is never given up on, only shown as waiting on the outbox page. */
+#define SENDER_POLL_S 2
+#define SENDER_BACKOFF_MIN_S 30
+#define SENDER_BACKOFF_MAX_S (6 * 60 * 60)
+
+static pthread_t thread;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+static int stopping, woken, running;
+
+static int64_t backoff(int attempts)
+{
+	int64_t s = SENDER_BACKOFF_MIN_S;
+	for (int i = 1; i < attempts && s < SENDER_BACKOFF_MAX_S; i++)
+		s *= 2;
+	return s < SENDER_BACKOFF_MAX_S ? s : SENDER_BACKOFF_MAX_S;
+}
+
+int sender_run_once(const struct mail_config *cfg)
+{
+	struct store *s = app_store();
+	if (s == NULL)
+		return 0;
+	struct pool *p = pool_new();
+	struct outbox_message *rows;
+	size_t n = 0;
+	int delivered = 0;
+	int64_t now = app_now();
+	if (s->ops->outbox_due(s, p, now, 50, &rows, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct err e;
+			if (mail_deliver(cfg, &rows[i], now, &e) == 0) {
+				/* Delivered but not yet marked: a crash here sends it again on
+				 * restart. At least once is the promise; never lost. */
+				s->ops->outbox_sent(s, rows[i].id, app_now());
+				delivered++;
+			} else {
+				int64_t next = app_now() + backoff(rows[i].attempts + 1);
+				log_error("outbox: message %lld to %s not delivered: %s",
+					  (long long)rows[i].id, rows[i].recipient, e.msg);
+				s->ops->outbox_failed(s, rows[i].id, next, e.msg);
+			}
+			pthread_mutex_lock(&lock);
+			int stop = stopping;
+			pthread_mutex_unlock(&lock);
+			if (stop)
+				break;
+		}
+	}
+	pool_free(p);
+	return delivered;
+}
+
+static void *sender_main(void *arg)
+{
+	const struct mail_config *cfg = arg;
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		pthread_mutex_unlock(&lock);
+		sender_run_once(cfg);
+		pthread_mutex_lock(&lock);
+		if (stopping)
+			break;
+		if (!woken) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += SENDER_POLL_S;
+			pthread_cond_timedwait(&wake, &lock, &until);
+		}
+		woken = 0;
+	}
+	pthread_mutex_unlock(&lock);
+	app_store_release();
+	return NULL;
+}
+
+int sender_start(const struct mail_config *cfg, struct err *e)
+{
+	stopping = 0;
+	if (pthread_create(&thread, NULL, sender_main, (void *)(uintptr_t)cfg) != 0)
+		return err_set(e, "cannot start the outbox sender");
+	running = 1;
+	return 0;
+}
+
+void sender_wake(void)
+{
+	pthread_mutex_lock(&lock);
+	woken = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+}
+
+void sender_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	running = 0;
+}

@@ -1,0 +1,20 @@
+/* cli: the cairn subcommands other than serve. Each takes its own argv (argv[0] is the
+ * subcommand's name) and returns the process exit code, printing a one-line reason on
+ * failure. */
+#ifndef CAIRN_CLI_H
+#define CAIRN_CLI_H
+
+struct store;
+
+int cli_migrate(int argc, char **argv);
+int cli_demo_data(int argc, char **argv);
+int cli_user(int argc, char **argv);
+
+/* Opens and migrates the database at path, printing why not on failure. */
+struct store *cli_open(const char *path);
+/* The value after a --flag at argv[*i], advancing *i; NULL (and a message) if missing. */
+const char *cli_value(int argc, char **argv, int *i);
+/* 1 when the arguments ask for help. */
+int cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,421 @@
+#include "html/tpl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "core/mem.h"
+#include "html/escape.h"
+
+/* ---- variables ---------------------------------------------------------------- */
+
+struct tpl_entry {
+	const char *name;
+	const char *value;           /* a string, or */
+	struct tpl_vars *items;      /* the first item of a list */
+	struct tpl_vars *last_item;
+	struct tpl_entry *next;
+};
+
+struct tpl_vars {
+	struct pool *pool;
+	struct tpl_vars *parent;
+	struct tpl_vars *next_item;  /* in the list this scope is an item of */
+	struct tpl_entry *entries;
+};
+
+struct tpl_vars *tpl_vars_new(struct pool *pool)
+{
+	struct tpl_vars *v = pool_alloc(pool, sizeof(*v));
+	v->pool = pool;
+	return v;
+}
+
+static struct tpl_entry *entry_get(struct tpl_vars *v, const char *name, int create)
+{
+	for (struct tpl_entry *e = v->entries; e; e = e->next)
+		if (strcmp(e->name, name) == 0)
+			return e;
+	if (!create)
+		return NULL;
+	struct tpl_entry *e = pool_alloc(v->pool, sizeof(*e));
+	e->name = pool_strdup(v->pool, name);
+	e->next = v->entries;
+	v->entries = e;
+	return e;
+}
+
+void tpl_set(struct tpl_vars *v, const char *name, const char *value)
+{
+	struct tpl_entry *e = entry_get(v, name, 1);
+	e->value = value;
+	e->items = e->last_item = NULL;
+}
+
+void tpl_setf(struct tpl_vars *v, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tpl_set(v, name, pool_vprintf(v->pool, fmt, ap));
+	va_end(ap);
+}
+
+void tpl_set_int(struct tpl_vars *v, const char *name, long long n)
+{
+	tpl_setf(v, name, "%lld", n);
+}
+
+void tpl_set_bool(struct tpl_vars *v, const char *name, int on)
+{
+	tpl_set(v, name, on ? "1" : NULL);
+}
+
+struct tpl_vars *tpl_add(struct tpl_vars *v, const char *name)
+{
+	struct tpl_entry *e = entry_get(v, name, 1);
+	struct tpl_vars *item = tpl_vars_new(v->pool);
+	item->parent = v;
+	e->value = NULL;
+	if (e->last_item)
+		e->last_item->next_item = item;
+	else
+		e->items = item;
+	e->last_item = item;
+	return item;
+}
+
+static struct tpl_entry *lookup(struct tpl_vars *v, const char *name)
+{
+	for (; v; v = v->parent) {
+		struct tpl_entry *e = entry_get(v, name, 0);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
+/* ---- compiled templates -------------------------------------------------------- */
+
+enum node_kind { N_TEXT, N_VAR, N_URL, N_RAW, N_IF, N_UNLESS, N_EACH, N_PARTIAL, N_YIELD };
+
+struct node {
+	enum node_kind kind;
+	const char *text; /* N_TEXT: points into the template's source */
+	size_t len;
+	char *name;
+	struct node *body, *alt; /* children; alt is the {{else}} branch */
+	size_t nbody, nalt;
+};
+
+struct template {
+	char *name;
+	int text_mode; /* .txt: no HTML escaping */
+	char *source;
+	struct node *nodes;
+	size_t nnodes;
+};
+
+static struct template *templates;
+static size_t ntemplates;
+
+struct parser {
+	const char *file;
+	const char *src, *p, *end;
+	struct err *e;
+};
+
+static int parse_fail(struct parser *ps, const char *what)
+{
+	int line = 1;
+	for (const char *q = ps->src; q < ps->p && q < ps->end; q++)
+		if (*q == '\n')
+			line++;
+	return err_set(ps->e, "%s:%d: %s", ps->file, line, what);
+}
+
+static void push(struct node **nodes, size_t *n, size_t *cap, struct node node)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*nodes = mem_realloc(*nodes, *cap * sizeof(**nodes));
+	}
+	(*nodes)[(*n)++] = node;
+}
+
+static int valid_name(const char *s, size_t n)
+{
+	if (n == 0 || n > 63)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-' || c == '/'))
+			return 0;
+	}
+	return 1;
+}
+
+/* Parses nodes until end of input or a closing tag; *closer gets that tag's text. */
+static int parse_nodes(struct parser *ps, struct node **out, size_t *nout, const char **closer,
+		       size_t *closer_len)
+{
+	size_t cap = 0;
+	*out = NULL;
+	*nout = 0;
+	*closer = NULL;
+	while (ps->p < ps->end) {
+		const char *open = strstr(ps->p, "{{");
+		if (open == NULL || open >= ps->end)
+			open = ps->end;
+		if (open > ps->p) {
+			struct node t = {.kind = N_TEXT, .text = ps->p, .len = (size_t)(open - ps->p)};
+			push(out, nout, &cap, t);
+		}
+		ps->p = open;
+		if (open == ps->end)
+			break;
+		const char *close = strstr(open + 2, "}}");
+		if (close == NULL)
+			return parse_fail(ps, "unclosed {{");
+		const char *tag = open + 2;
+		size_t tlen = (size_t)(close - tag);
+		while (tlen && *tag == ' ') {
+			tag++;
+			tlen--;
+		}
+		while (tlen && tag[tlen - 1] == ' ')
+			tlen--;
+		ps->p = close + 2;
+		struct node n = {0};
+		if (tlen && tag[0] == '!')
+			continue;
+		if (tlen && (tag[0] == '/' || (tlen == 4 && memcmp(tag, "else", 4) == 0))) {
+			*closer = tag;
+			*closer_len = tlen;
+			return 0;
+		}
+		const char *arg = NULL;
+		size_t alen = 0;
+		const char *sp = memchr(tag, ' ', tlen);
+		if (sp) {
+			arg = sp + 1;
+			alen = tlen - (size_t)(arg - tag);
+			while (alen && *arg == ' ') {
+				arg++;
+				alen--;
+			}
+		}
+		size_t wlen = sp ? (size_t)(sp - tag) : tlen;
+		if (tlen == 5 && memcmp(tag, "yield", 5) == 0) {
+			n.kind = N_YIELD;
+			push(out, nout, &cap, n);
+			continue;
+		}
+		int block = -1;
+		if (wlen == 3 && memcmp(tag, "#if", 3) == 0)
+			block = N_IF;
+		else if (wlen == 7 && memcmp(tag, "#unless", 7) == 0)
+			block = N_UNLESS;
+		else if (wlen == 5 && memcmp(tag, "#each", 5) == 0)
+			block = N_EACH;
+		else if (wlen == 1 && tag[0] == '>')
+			n.kind = N_PARTIAL;
+		else if (wlen == 3 && memcmp(tag, "url", 3) == 0 && arg)
+			n.kind = N_URL;
+		else if (wlen == 3 && memcmp(tag, "raw", 3) == 0 && arg)
+			n.kind = N_RAW;
+		else if (!sp) {
+			n.kind = N_VAR;
+			arg = tag;
+			alen = tlen;
+		} else
+			return parse_fail(ps, "unknown tag");
+		if (!arg || !valid_name(arg, alen))
+			return parse_fail(ps, "a tag needs a name of letters, digits, _ - or /");
+		n.name = mem_strndup(arg, alen);
+		if (block >= 0) {
+			n.kind = (enum node_kind)block;
+			const char *end_tag;
+			size_t end_len;
+			if (parse_nodes(ps, &n.body, &n.nbody, &end_tag, &end_len) != 0)
+				return -1;
+			if (end_tag && end_len == 4 && memcmp(end_tag, "else", 4) == 0 &&
+			    block != N_EACH) {
+				if (parse_nodes(ps, &n.alt, &n.nalt, &end_tag, &end_len) != 0)
+					return -1;
+			}
+			const char *want = block == N_IF ? "/if" : block == N_UNLESS ? "/unless" : "/each";
+			if (!end_tag || end_len != strlen(want) || memcmp(end_tag, want, end_len) != 0)
+				return parse_fail(ps, "a block is not closed by its matching tag");
+		}
+		push(out, nout, &cap, n);
+	}
+	return 0;
+}
+
+static void free_nodes(struct node *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(nodes[i].name);
+		free_nodes(nodes[i].body, nodes[i].nbody);
+		free_nodes(nodes[i].alt, nodes[i].nalt);
+	}
+	free(nodes);
+}
+
+int tpl_load_text(const char *name, const char *text, size_t len, struct err *e)
+{
+	const char *dot = strrchr(name, '.');
+	struct template t = {0};
+	t.name = dot ? mem_strndup(name, (size_t)(dot - name)) : mem_strdup(name);
+	t.text_mode = dot && strcmp(dot, ".txt") == 0;
+	t.source = mem_strndup(text, len);
+	struct parser ps = {.file = name, .src = t.source, .p = t.source, .end = t.source + len, .e = e};
+	const char *closer;
+	size_t closer_len;
+	if (parse_nodes(&ps, &t.nodes, &t.nnodes, &closer, &closer_len) != 0 ||
+	    (closer && parse_fail(&ps, "a closing tag without its block") != 0)) {
+		free_nodes(t.nodes, t.nnodes);
+		free(t.name);
+		free(t.source);
+		return -1;
+	}
+	templates = mem_realloc(templates, (ntemplates + 1) * sizeof(*templates));
+	templates[ntemplates++] = t;
+	return 0;
+}
+
+int tpl_load(struct err *e)
+{
+	for (size_t i = 0; i < embed_count; i++) {
+		const struct embed_file *f = &embed_files[i];
+		if (strncmp(f->name, "templates/", 10) != 0)
+			continue;
+		if (tpl_load_text(f->name + 10, (const char *)f->data, f->len, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void tpl_unload(void)
+{
+	for (size_t i = 0; i < ntemplates; i++) {
+		free_nodes(templates[i].nodes, templates[i].nnodes);
+		free(templates[i].name);
+		free(templates[i].source);
+	}
+	free(templates);
+	templates = NULL;
+	ntemplates = 0;
+}
+
+static const struct template *find(const char *name)
+{
+	for (size_t i = 0; i < ntemplates; i++)
+		if (strcmp(templates[i].name, name) == 0)
+			return &templates[i];
+	return NULL;
+}
+
+/* ---- rendering ------------------------------------------------------------------ */
+
+struct render {
+	struct buf *out;
+	const struct template *page; /* for {{yield}} */
+	int depth;
+};
+
+static void render_nodes(struct render *r, const struct template *t, const struct node *nodes,
+			 size_t n, struct tpl_vars *v);
+
+static int truthy(const struct tpl_entry *e)
+{
+	return e && ((e->value && e->value[0]) || e->items);
+}
+
+static void render_template(struct render *r, const struct template *t, struct tpl_vars *v)
+{
+	/* Partials may include each other; a loop is a template bug, not a crash. */
+	if (t == NULL || r->depth > 16)
+		return;
+	r->depth++;
+	render_nodes(r, t, t->nodes, t->nnodes, v);
+	r->depth--;
+}
+
+static void render_nodes(struct render *r, const struct template *t, const struct node *nodes,
+			 size_t n, struct tpl_vars *v)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct node *nd = &nodes[i];
+		struct tpl_entry *e;
+		switch (nd->kind) {
+		case N_TEXT:
+			buf_append(r->out, nd->text, nd->len);
+			break;
+		case N_VAR:
+			e = lookup(v, nd->name);
+			if (e && e->value) {
+				if (t->text_mode)
+					buf_puts(r->out, e->value);
+				else
+					escape_html(r->out, e->value, strlen(e->value));
+			}
+			break;
+		case N_URL:
+			e = lookup(v, nd->name);
+			if (e && e->value)
+				escape_url_component(r->out, e->value, strlen(e->value));
+			break;
+		case N_RAW:
+			e = lookup(v, nd->name);
+			if (e && e->value)
+				buf_puts(r->out, e->value);
+			break;
+		case N_IF:
+		case N_UNLESS: {
+			int on = truthy(lookup(v, nd->name));
+			if (nd->kind == N_UNLESS)
+				on = !on;
+			if (on)
+				render_nodes(r, t, nd->body, nd->nbody, v);
+			else
+				render_nodes(r, t, nd->alt, nd->nalt, v);
+			break;
+		}
+		case N_EACH:
+			e = lookup(v, nd->name);
+			for (struct tpl_vars *item = e ? e->items : NULL; item; item = item->next_item)
+				render_nodes(r, t, nd->body, nd->nbody, item);
+			break;
+		case N_PARTIAL:
+			render_template(r, find(nd->name), v);
+			break;
+		case N_YIELD:
+			if (r->page && r->page != t)
+				render_template(r, r->page, v);
+			break;
+		}
+	}
+}
+
+int tpl_render(const char *name, struct tpl_vars *v, struct buf *out)
+{
+	const struct template *t = find(name);
+	if (t == NULL)
+		return -1;
+	struct render r = {.out = out};
+	render_template(&r, t, v);
+	return 0;
+}
+
+int tpl_render_page(const char *layout, const char *page, struct tpl_vars *v, struct buf *out)
+{
+	const struct template *l = find(layout), *p = find(page);
+	if (l == NULL || p == NULL)
+		return -1;
+	struct render r = {.out = out, .page = p};
+	render_template(&r, l, v);
+	return 0;
+}

@@ -1,0 +1,263 @@
+/* The only file that speaks libmicrohttpd. Each request gets a pool and a struct
+ * http_request on its first call; the body is gathered on later calls; the handler runs
+ * on the last call, never the first, because answering before the body was consumed
+ * makes MHD close the connection after every request. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/utf8.h"
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_server_config cfg;
+};
+
+struct request_state {
+	struct http_request req;
+	struct buf body;
+	int too_large;
+};
+
+static int64_t now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Called by MHD with the whole request line's URI before it parses anything: we keep
+ * the raw URI and do our own strict parse of path and query. */
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
+{
+	(void)cls;
+	(void)con;
+	struct request_state *st = mem_calloc(1, sizeof(*st));
+	st->req.pool = pool_new();
+	st->req.raw_uri = pool_strdup(st->req.pool, uri);
+	st->req.started_usec = now_usec();
+	buf_init(&st->body);
+	return st;
+}
+
+static void reject(struct http_request *req, int status, const char *reason)
+{
+	if (req->reject_status == 0) {
+		req->reject_status = status;
+		req->reject_reason = reason;
+	}
+}
+
+static void parse_uri(struct http_request *req)
+{
+	const char *uri = req->raw_uri;
+	const char *q = strchr(uri, '?');
+	size_t plen = q ? (size_t)(q - uri) : strlen(uri);
+	char *path;
+	if (http_percent_decode(req->pool, uri, plen, 0, &path) != 0 || path[0] != '/') {
+		req->path = "/";
+		reject(req, 400, "The address is not valid.");
+		return;
+	}
+	req->path = path;
+	if (q && http_parse_urlencoded(req->pool, q + 1, strlen(q + 1), req->query,
+				       HTTP_MAX_FIELDS, &req->nquery) != 0)
+		reject(req, 400, "The address has a part that is not valid.");
+}
+
+static const char *header(struct MHD_Connection *con, const char *name)
+{
+	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
+}
+
+static void read_connection(struct request_state *st, struct MHD_Connection *con,
+			    const char *method)
+{
+	struct http_request *req = &st->req;
+	req->method = pool_strdup(req->pool, method);
+	parse_uri(req);
+	const char *ua = header(con, "User-Agent");
+	req->user_agent = ua ? pool_strdup(req->pool, ua) : "";
+	const char *ct = header(con, "Content-Type");
+	req->content_type = ct ? pool_strdup(req->pool, ct) : NULL;
+	const char *origin = header(con, "Origin");
+	req->origin = origin ? pool_strdup(req->pool, origin) : NULL;
+	const char *host = header(con, "Host");
+	req->host = host ? pool_strdup(req->pool, host) : "";
+	const char *cookie = header(con, "Cookie");
+	if (cookie && http_parse_cookies(req->pool, cookie, req->cookies, HTTP_MAX_COOKIES,
+					 &req->ncookies) != 0)
+		req->ncookies = 0; /* a bad cookie header is treated as no cookies */
+
+	char addr[INET6_ADDRSTRLEN] = "-";
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+				  addr, sizeof(addr));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr,
+				  sizeof(addr));
+	}
+	req->remote_addr = pool_strdup(req->pool, addr);
+}
+
+static void parse_body(struct request_state *st)
+{
+	struct http_request *req = &st->req;
+	if (st->too_large) {
+		reject(req, 413, "The form sent was too large.");
+		return;
+	}
+	if (st->body.len == 0)
+		return;
+	const char *ct = req->content_type ? req->content_type : "";
+	if (strncmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+		reject(req, 415, "Forms must be sent as application/x-www-form-urlencoded.");
+		return;
+	}
+	if (http_parse_urlencoded(req->pool, st->body.data, st->body.len, req->form,
+				  HTTP_MAX_FIELDS, &req->nform) != 0)
+		reject(req, 400, "The form sent could not be read. Please go back and try again.");
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *con, struct http_response *res)
+{
+	struct MHD_Response *r;
+	if (res->static_body) {
+		r = MHD_create_response_from_buffer(res->static_len, (void *)(uintptr_t)res->static_body,
+						    MHD_RESPMEM_PERSISTENT);
+	} else {
+		size_t len;
+		char *data = buf_detach(&res->body, &len);
+		r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	}
+	if (r == NULL)
+		return MHD_NO;
+	if (res->content_type)
+		MHD_add_response_header(r, "Content-Type", res->content_type);
+	for (size_t i = 0; i < res->nheaders; i++)
+		MHD_add_response_header(r, res->headers[i].name, res->headers[i].value);
+	enum MHD_Result ret = MHD_queue_response(con, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	(void)url;
+	(void)version;
+	struct http_server *srv = cls;
+	struct request_state *st = *con_cls;
+	if (st == NULL)
+		return MHD_NO; /* the URI logger always runs first; this cannot happen */
+	if (st->req.method == NULL) {
+		read_connection(st, con, method);
+		return MHD_YES;
+	}
+	if (*upload_data_size != 0) {
+		if (st->body.len + *upload_data_size > HTTP_MAX_BODY)
+			st->too_large = 1;
+		else
+			buf_append(&st->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+
+	parse_body(st);
+	struct http_response res;
+	memset(&res, 0, sizeof(res));
+	buf_init(&res.body);
+	res.status = 200;
+	srv->cfg.handle(&st->req, &res, srv->cfg.ctx);
+	size_t bytes = res.static_body ? res.static_len : res.body.len;
+	int status = res.status;
+	enum MHD_Result ret = send_response(con, &res);
+	buf_free(&res.body);
+	if (srv->cfg.access_log) {
+		int64_t usec = now_usec() - st->req.started_usec;
+		log_info("%s %s %s %d %zu %.3fms", st->req.remote_addr, st->req.method,
+			 st->req.path, status, bytes, (double)usec / 1000.0);
+	}
+	return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)con;
+	(void)toe;
+	struct request_state *st = *con_cls;
+	if (st == NULL)
+		return;
+	buf_free(&st->body);
+	pool_free(st->req.pool);
+	free(st);
+	*con_cls = NULL;
+}
+
+struct http_server *http_server_start(const struct http_server_config *cfg, struct err *e)
+{
+	struct sockaddr_in sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)cfg->port);
+	if (inet_pton(AF_INET, cfg->host, &sa.sin_addr) != 1) {
+		err_set(e, "cannot listen on '%s': give a numeric IPv4 address such as 127.0.0.1",
+			cfg->host);
+		return NULL;
+	}
+	struct http_server *srv = mem_calloc(1, sizeof(*srv));
+	srv->cfg = *cfg;
+	unsigned threads = cfg->threads;
+	if (threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 ? (unsigned)n : 1;
+	}
+	srv->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
+		NULL, NULL, on_request, srv,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s ? cfg->timeout_s : 30),
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections ? cfg->max_connections : 1000),
+		/* Bounds the request line and headers too: MHD answers 431 past it. */
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		free(srv);
+		err_set(e, "cannot listen on %s:%d (is the port in use?)", cfg->host, cfg->port);
+		return NULL;
+	}
+	return srv;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	/* Stop accepting first; MHD_stop_daemon then joins the workers, which finish the
+	 * request each is running before they exit. */
+	MHD_quiesce_daemon(srv->daemon);
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}

@@ -1,0 +1,28 @@
+/* server: the HTTP daemon (libmicrohttpd underneath). */
+#ifndef CAIRN_SERVER_H
+#define CAIRN_SERVER_H
+
+#include "core/err.h"
+#include "http/http.h"
+
+typedef void (*http_handler_fn)(struct http_request *req, struct http_response *res, void *ctx);
+
+struct http_server_config {
+	const char *host;      /* numeric IPv4 address to bind, e.g. "127.0.0.1" */
+	int port;
+	unsigned threads;      /* worker threads; 0 means one per core */
+	unsigned timeout_s;    /* idle connection timeout */
+	unsigned max_connections;
+	int access_log;        /* one line per request on stderr */
+	http_handler_fn handle;
+	void *ctx;
+};
+
+struct http_server;
+
+/* Starts serving; returns a server the caller stops with http_server_stop(). */
+struct http_server *http_server_start(const struct http_server_config *cfg, struct err *e);
+/* Stops accepting, lets requests in progress finish, and frees the server. */
+void http_server_stop(struct http_server *srv);
+
+#endif
