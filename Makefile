@@ -5,7 +5,7 @@ CC ?= cc
 PKGS = libmicrohttpd sqlite3 libsodium libcurl
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c17 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -Isrc -Ibuild/gen
+CFLAGS += -MMD -MP -std=c17 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -Isrc -Ibuild/gen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS = $(PKG_LIBS) -lpthread
@@ -23,6 +23,8 @@ OBJ = $(LIB_SRC:src/%.c=build/obj/%.o) build/obj/embedded.o
 SAN_OBJ = $(LIB_SRC:src/%.c=build/san/%.o) build/san/embedded.o
 UNIT = $(patsubst tests/unit/%.c,build/san/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+-include $(shell find build -name '*.d' 2>/dev/null)
 
 .PHONY: all demo check bench setup-check unit fuzz-replay integration e2e valgrind clean format
 
@@ -48,10 +50,10 @@ build/san/embedded.o: build/gen/embedded.c src/core/embed.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -O1 -c -o $@ $<
 
-build/obj/%.o: src/%.c $(HDR)
+build/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
-build/san/%.o: src/%.c $(HDR)
+build/san/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -O1 $(PKG_CFLAGS) -c -o $@ $<
 
@@ -76,8 +78,15 @@ unit: $(UNIT)
 fuzz-replay: $(FUZZ:%=build/fuzz-replay/%)
 	@for f in $(FUZZ); do echo "fuzz replay: $$f"; build/fuzz-replay/$$f tests/fuzz/corpus/$${f#fuzz_} || exit 1; done
 
-valgrind: build/obj/unit-plain
-	valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite build/obj/unit-plain
+PLAIN_UNIT = $(patsubst tests/unit/%.c,build/obj/tests/%,$(wildcard tests/unit/test_*.c))
+build/obj/tests/%: tests/unit/%.c tests/unit/unit.h $(OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(OBJ) $(LDLIBS)
+
+# The unit tests again, without sanitizers, under valgrind's memcheck.
+valgrind: $(PLAIN_UNIT)
+	@for t in $(PLAIN_UNIT); do echo "valgrind: $$t"; \
+	  valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite $$t >/dev/null || exit 1; done
 
 integration: build/cairn-san
 	CAIRN_BIN=$(CURDIR)/build/cairn-san /usr/bin/python3 -m unittest discover -s tests/integration -t . -v
@@ -89,6 +98,7 @@ check:
 	scripts/setup check
 	$(MAKE) build/cairn build/cairn-san
 	$(MAKE) unit
+	$(MAKE) valgrind
 	$(MAKE) fuzz-replay
 	$(MAKE) integration
 	$(MAKE) e2e

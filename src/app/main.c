@@ -34,7 +34,8 @@ static int usage(FILE *out)
 static int serve_usage(void)
 {
 	printf("usage: cairn serve --db PATH --listen HOST:PORT [--mail-dir DIR | --smtp URL]\n"
-	       "                   [--base-url URL] [--mail-from ADDRESS] [--threads N] [--quiet]\n\n"
+	       "                   [--base-url URL] [--mail-from ADDRESS] [--mail-retry S]\n"
+	       "                   [--threads N] [--quiet]\n\n"
 	       "  --db PATH          the SQLite database (created and migrated if need be)\n"
 	       "  --listen HOST:PORT where to listen, e.g. 127.0.0.1:8080\n"
 	       "  --mail-dir DIR     write outgoing email as .eml files here (the default, var/mail)\n"
@@ -44,6 +45,8 @@ static int serve_usage(void)
 	       "  --base-url URL     the address people use to reach Cairn, for links in email;\n"
 	       "                     https:// makes cookies Secure (default http://HOST:PORT)\n"
 	       "  --mail-from ADDR   the From address of email (default cairn@localhost)\n"
+	       "  --mail-retry S     seconds before the first retry of an undelivered message;\n"
+	       "                     each later retry waits twice as long, up to 6 hours (default 30)\n"
 	       "  --threads N        HTTP worker threads (default: one per core)\n"
 	       "  --quiet            no access log\n\n"
 	       "Stops cleanly on SIGTERM or SIGINT: requests in progress finish first.\n");
@@ -75,7 +78,7 @@ static int cmd_serve(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv))
 		return serve_usage();
-	const char *db = NULL, *listen = NULL, *threads_text = NULL;
+	const char *db = NULL, *listen = NULL, *threads_text = NULL, *retry_text = NULL;
 	app.mail_dir = NULL;
 	app.mail_from = "cairn@localhost";
 	app.access_log = 1;
@@ -95,6 +98,8 @@ static int cmd_serve(int argc, char **argv)
 			slot = &app.mail_from;
 		else if (strcmp(argv[i], "--threads") == 0)
 			slot = &threads_text;
+		else if (strcmp(argv[i], "--mail-retry") == 0)
+			slot = &retry_text;
 		else if (strcmp(argv[i], "--quiet") == 0)
 			app.access_log = 0;
 		else {
@@ -179,6 +184,11 @@ static int cmd_serve(int argc, char **argv)
 	mail.mail_dir = app.mail_dir;
 	mail.from = app.mail_from;
 	mail.host = host;
+	mail.retry_s = retry_text ? atoi(retry_text) : 30;
+	if (mail.retry_s < 1 || mail.retry_s > 86400) {
+		fprintf(stderr, "cairn serve: --mail-retry wants seconds from 1 to 86400\n");
+		return 2;
+	}
 	if (sender_start(&mail, &e) != 0) {
 		fprintf(stderr, "cairn serve: %s\n", e.msg);
 		return 1;

@@ -17,9 +17,9 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static int stopping, woken, running;
 
-static int64_t backoff(int attempts)
+static int64_t backoff(const struct mail_config *cfg, int attempts)
 {
-	int64_t s = SENDER_BACKOFF_MIN_S;
+	int64_t s = cfg->retry_s > 0 ? cfg->retry_s : SENDER_BACKOFF_MIN_S;
 	for (int i = 1; i < attempts && s < SENDER_BACKOFF_MAX_S; i++)
 		s *= 2;
 	return s < SENDER_BACKOFF_MAX_S ? s : SENDER_BACKOFF_MAX_S;
@@ -44,7 +44,7 @@ int sender_run_once(const struct mail_config *cfg)
 				s->ops->outbox_sent(s, rows[i].id, app_now());
 				delivered++;
 			} else {
-				int64_t next = app_now() + backoff(rows[i].attempts + 1);
+				int64_t next = app_now() + backoff(cfg, rows[i].attempts + 1);
 				log_error("outbox: message %lld to %s not delivered: %s",
 					  (long long)rows[i].id, rows[i].recipient, e.msg);
 				s->ops->outbox_failed(s, rows[i].id, next, e.msg);

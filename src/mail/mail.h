@@ -13,6 +13,7 @@ struct mail_config {
 	const char *mail_dir;  /* where .eml files go when there is no SMTP server */
 	const char *from;      /* the From address */
 	const char *host;      /* for Message-ID */
+	int retry_s;           /* the first retry's delay; later ones double (0: 30 s) */
 };
 
 int mail_init(struct err *e);
