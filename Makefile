@@ -107,7 +107,9 @@ demo:
 	scripts/setup demo
 	$(MAKE) build/cairn
 	@mkdir -p var/mail
-	@if [ ! -f var/cairn.db ]; then build/cairn migrate --db var/cairn.db && build/cairn demo-data --db var/cairn.db; fi
+	build/cairn migrate --db var/cairn.db
+	build/cairn demo-data --db var/cairn.db
+	@echo "Open http://127.0.0.1:8080 and sign in with one of the accounts above. Ctrl-C stops."
 	build/cairn serve --db var/cairn.db --listen 127.0.0.1:8080 --mail-dir var/mail --base-url http://127.0.0.1:8080
 
 format:

@@ -10,9 +10,11 @@
 #include <time.h>
 
 #include "app/routes.h"
+#include "app/sender.h"
 #include "core/embed.h"
 #include "core/log.h"
 #include "crypto/crypto.h"
+#include "html/escape.h"
 #include "http/router.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -327,9 +329,14 @@ void app_dispatch(struct http_request *req, struct http_response *res, void *ctx
 		return;
 	}
 	if (r->allow != ROUTE_PUBLIC && !ar.signed_in) {
-		if (strcmp(r->method, "GET") == 0)
-			http_redirect(res, 303, pool_printf(req->pool, "/sign-in?next=%s", req->path));
-		else
+		if (strcmp(r->method, "GET") == 0) {
+			struct buf to;
+			buf_init(&to);
+			buf_puts(&to, "/sign-in?next=");
+			escape_url_component(&to, req->path, strlen(req->path));
+			http_redirect(res, 303, pool_strdup(req->pool, to.data));
+			buf_free(&to);
+		} else
 			app_error(req, res, 403, "You need to sign in",
 				  "Your session has ended. Sign in again, then send the form again.");
 		return;
@@ -350,4 +357,7 @@ void app_dispatch(struct http_request *req, struct http_response *res, void *ctx
 		http_form_restrict(req, r->fields);
 	}
 	r->handler(req, res);
+	/* A change may have put messages in the outbox: deliver them now, not at the next poll. */
+	if (strcmp(r->method, "POST") == 0)
+		sender_wake();
 }
