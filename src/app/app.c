@@ -158,6 +158,26 @@ void app_not_found(struct http_request *req, struct http_response *res)
 		  "you copied the entire address.");
 }
 
+long app_page_number(struct http_request *req, long max)
+{
+	const char *text = http_query(req, "page");
+	if (text == NULL)
+		return 1;
+	char *end;
+	long page = strtol(text, &end, 10);
+	return *end == '\0' && page >= 1 && page <= max ? page : 1;
+}
+
+int64_t app_route_id(struct http_request *req, size_t i)
+{
+	const char *text = http_route_param(req, i);
+	if (text == NULL || text[0] < '1' || text[0] > '9' || strlen(text) > 18)
+		return 0;
+	char *end;
+	long long id = strtoll(text, &end, 10);
+	return *end == '\0' ? id : 0;
+}
+
 void app_audit(struct http_request *req, const char *action, const char *subject_type,
 	       int64_t subject_id)
 {
@@ -267,10 +287,18 @@ static int csrf_ok(struct http_request *req, struct app_request *ar)
 	const char *sent = http_form(req, "csrf_token");
 	if (sent == NULL || ar->csrf_token == NULL || crypto_equal(sent, ar->csrf_token) != 0)
 		return 0;
-	/* Browsers send Origin on POST; when present it must be us. */
-	if (req->origin && strcmp(req->origin, app.base_url) != 0)
+	/* Browsers send Origin on POST; when present it must be us: the configured address,
+	 * or the host the browser asked for (the demo is reached as localhost too). */
+	if (req->origin == NULL || strcmp(req->origin, app.base_url) == 0)
+		return 1;
+	const char *o = req->origin;
+	if (strncmp(o, "http://", 7) == 0)
+		o += 7;
+	else if (strncmp(o, "https://", 8) == 0)
+		o += 8;
+	else
 		return 0;
-	return 1;
+	return req->host[0] != '\0' && strcmp(o, req->host) == 0;
 }
 
 /* ---- dispatch ---------------------------------------------------------------------- */

@@ -57,6 +57,10 @@ void app_page(struct http_request *req, struct http_response *res, const char *p
 void app_not_found(struct http_request *req, struct http_response *res);
 void app_error(struct http_request *req, struct http_response *res, int status,
 	       const char *title, const char *message);
+/* The ?page= number of a paged list: 1 when absent or not a number from 1 to max. */
+long app_page_number(struct http_request *req, long max);
+/* Route parameter i as a positive id; 0 when it is not one. */
+int64_t app_route_id(struct http_request *req, size_t i);
 /* Writes an audit entry for a staff read or change of a person's record. */
 void app_audit(struct http_request *req, const char *action, const char *subject_type,
 	       int64_t subject_id);

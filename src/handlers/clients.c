@@ -1,7 +1,5 @@
 #include "handlers/clients.h"
 
-#include <stdlib.h>
-
 #include "app/app.h"
 #include "domain/civil_date.h"
 #include "domain/london_time.h"
@@ -35,12 +33,9 @@ static const char *long_date(struct http_request *req, const char *iso)
 void clients_show(struct http_request *req, struct http_response *res)
 {
 	struct app_request *ar = app_req(req);
-	const char *id_text = http_route_param(req, 0);
-	char *end;
-	long long id = strtoll(id_text, &end, 10);
+	int64_t id = app_route_id(req, 0);
 	struct client_record c;
-	if (*end != '\0' || id <= 0 ||
-	    ar->store->ops->client_get(ar->store, req->pool, id, &c) != 0 || !may_see(&ar->user, &c)) {
+	if (id == 0 || ar->store->ops->client_get(ar->store, req->pool, id, &c) != 0 || !may_see(&ar->user, &c)) {
 		app_not_found(req, res);
 		return;
 	}

@@ -1,7 +1,5 @@
 #include "handlers/outbox.h"
 
-#include <stdlib.h>
-
 #include "app/app.h"
 #include "domain/london_time.h"
 
@@ -25,10 +23,7 @@ void outbox_list(struct http_request *req, struct http_response *res)
 {
 	struct app_request *ar = app_req(req);
 	const int per_page = 50;
-	const char *page_text = http_query(req, "page");
-	long page = page_text ? strtol(page_text, NULL, 10) : 1;
-	if (page < 1 || page > 100000)
-		page = 1;
+	long page = app_page_number(req, 100000);
 	struct outbox_message *rows;
 	size_t n;
 	if (ar->store->ops->outbox_list(ar->store, req->pool, per_page + 1,
@@ -54,10 +49,9 @@ void outbox_list(struct http_request *req, struct http_response *res)
 void outbox_show(struct http_request *req, struct http_response *res)
 {
 	struct app_request *ar = app_req(req);
-	char *end;
-	long long id = strtoll(http_route_param(req, 0), &end, 10);
+	int64_t id = app_route_id(req, 0);
 	struct outbox_message m;
-	if (*end != '\0' || id <= 0 || ar->store->ops->outbox_get(ar->store, req->pool, id, &m) != 0) {
+	if (id == 0 || ar->store->ops->outbox_get(ar->store, req->pool, id, &m) != 0) {
 		app_not_found(req, res);
 		return;
 	}

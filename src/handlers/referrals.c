@@ -325,10 +325,7 @@ void referrals_list(struct http_request *req, struct http_response *res)
 {
 	struct app_request *ar = app_req(req);
 	const int per_page = 50;
-	const char *page_text = http_query(req, "page");
-	long page = page_text ? strtol(page_text, NULL, 10) : 1;
-	if (page < 1 || page > 10000)
-		page = 1;
+	long page = app_page_number(req, 10000);
 	struct referral_row *rows;
 	size_t n;
 	if (ar->store->ops->referrals_by_case_worker(ar->store, req->pool, ar->user.id, per_page + 1,
