@@ -13,6 +13,8 @@
 #include "app/sender.h"
 #include "core/embed.h"
 #include "core/log.h"
+#include "domain/ledger.h"
+#include "domain/london_time.h"
 #include "crypto/crypto.h"
 #include "html/escape.h"
 #include "http/router.h"
@@ -86,7 +88,9 @@ static void security_headers(struct http_response *res)
 		    "frame-ancestors 'none'");
 	http_header(res, "X-Content-Type-Options", "nosniff");
 	http_header(res, "X-Frame-Options", "DENY");
-	http_header(res, "Referrer-Policy", "no-referrer");
+	/* same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on
+	 * every POST, even to us, and the Origin check in csrf_ok refuses every form. */
+	http_header(res, "Referrer-Policy", "same-origin");
 	http_header(res, "Cross-Origin-Opener-Policy", "same-origin");
 	http_header(res, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
 	if (app.secure_cookies)
@@ -122,7 +126,20 @@ static void layout_vars(struct http_request *req, struct app_request *ar)
 		nav_item(v, "/referrals", "My referrals", req->path);
 		break;
 	case ROLE_ADMINISTRATOR:
+		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
+		nav_item(v, "/schedule", "Sessions and topics", req->path);
 		nav_item(v, "/admin/outbox", "Outbox", req->path);
+		break;
+	case ROLE_COORDINATOR:
+		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
+		nav_item(v, "/schedule", "Sessions and topics", req->path);
+		break;
+	case ROLE_FACILITATOR:
+		nav_item(v, "/facilitator/sessions", "My sessions", req->path);
+		break;
+	case ROLE_CLIENT:
+		nav_item(v, "/", "My hours", req->path);
+		nav_item(v, "/sessions", "Book a session", req->path);
 		break;
 	default:
 		break;
@@ -156,6 +173,31 @@ void app_not_found(struct http_request *req, struct http_response *res)
 	app_error(req, res, 404, "Page not found",
 		  "If you typed the web address, check it is correct. If you pasted it, check "
 		  "you copied the entire address.");
+}
+
+const char *app_time_text(struct http_request *req, int64_t utc)
+{
+	char *s = pool_alloc(req->pool, LONDON_FORMAT_MAX);
+	london_format(utc, s, LONDON_FORMAT_MAX);
+	return s;
+}
+
+const char *app_minutes_text(struct http_request *req, int minutes)
+{
+	char *s = pool_alloc(req->pool, 48);
+	ledger_format_minutes(minutes, s, 48);
+	return s;
+}
+
+const char *app_render_text(struct http_request *req, const char *name, struct tpl_vars *v)
+{
+	struct buf b;
+	buf_init(&b);
+	if (tpl_render(name, v, &b) != 0)
+		log_error("no template %s", name);
+	const char *r = pool_strndup(req->pool, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
 }
 
 long app_page_number(struct http_request *req, long max)

@@ -61,6 +61,12 @@ void app_error(struct http_request *req, struct http_response *res, int status,
 long app_page_number(struct http_request *req, long max);
 /* Route parameter i as a positive id; 0 when it is not one. */
 int64_t app_route_id(struct http_request *req, size_t i);
+/* "Monday 30 March 2026, 6:00pm" in Europe/London, in the request's pool. */
+const char *app_time_text(struct http_request *req, int64_t utc);
+/* "2 hours 30 minutes", in the request's pool. */
+const char *app_minutes_text(struct http_request *req, int minutes);
+/* A text template (templates/email/...) rendered into the request's pool. */
+const char *app_render_text(struct http_request *req, const char *name, struct tpl_vars *v);
 /* Writes an audit entry for a staff read or change of a person's record. */
 void app_audit(struct http_request *req, const char *action, const char *subject_type,
 	       int64_t subject_id);

@@ -143,8 +143,11 @@ static int cmd_serve(int argc, char **argv)
 	}
 	app.secure_cookies = strncmp(app.base_url, "https://", 8) == 0;
 	app.db_path = db;
-	long threads = threads_text ? strtol(threads_text, NULL, 10) : 0;
-	if (threads < 0 || threads > 256) {
+	/* 0 (not given) means one per core; a given value must be a whole number in range. */
+	char *threads_end = NULL;
+	long threads = threads_text ? strtol(threads_text, &threads_end, 10) : 0;
+	if (threads_text && (threads_end == threads_text || *threads_end != '\0' || threads < 1 ||
+			     threads > 256)) {
 		fprintf(stderr, "cairn serve: --threads wants a number from 1 to 256\n");
 		return 2;
 	}

@@ -7,6 +7,11 @@
 #include "handlers/invitations.h"
 #include "handlers/outbox.h"
 #include "handlers/referrals.h"
+#include "handlers/register.h"
+#include "handlers/schedule.h"
+#include "handlers/sessions.h"
+#include "handlers/bookings.h"
+#include "handlers/welcome.h"
 
 static const char *const no_fields[] = {"csrf_token", NULL};
 static const char *const sign_in_fields[] = {"csrf_token", "email", "password", "next", NULL};
@@ -14,6 +19,9 @@ static const char *const sign_in_fields[] = {"csrf_token", "email", "password", 
 #define STAFF_WHO_SEE_CLIENTS                                                                   \
 	(ROUTE_ROLE(ROLE_CASE_WORKER) | ROUTE_ROLE(ROLE_AUTHORITY_LEAD) |                       \
 	 ROUTE_ROLE(ROLE_COORDINATOR) | ROUTE_ROLE(ROLE_ADMINISTRATOR))
+
+#define COORDINATION (ROUTE_ROLE(ROLE_COORDINATOR) | ROUTE_ROLE(ROLE_ADMINISTRATOR))
+#define REGISTER_TAKERS (ROUTE_ROLE(ROLE_FACILITATOR) | COORDINATION)
 
 const struct route routes[] = {
 	{"GET", "/", ROUTE_PUBLIC, NULL, home_start},
@@ -30,5 +38,25 @@ const struct route routes[] = {
 	{"GET", "/admin/outbox/:id", ROUTE_ROLE(ROLE_ADMINISTRATOR), NULL, outbox_show},
 	{"GET", "/invitations/:token", ROUTE_PUBLIC, NULL, invitations_show},
 	{"POST", "/invitations/:token", ROUTE_PUBLIC, invitations_fields, invitations_accept},
+	{"GET", "/sign-in/link", ROUTE_PUBLIC, NULL, auth_link_form},
+	{"POST", "/sign-in/link", ROUTE_PUBLIC, auth_link_fields, auth_link_send},
+	{"GET", "/sign-in/link/:token", ROUTE_PUBLIC, NULL, auth_link_show},
+	{"POST", "/sign-in/link/:token", ROUTE_PUBLIC, no_fields, auth_link_use},
+	{"GET", "/welcome-calls", COORDINATION, NULL, welcome_list},
+	{"GET", "/welcome-calls/:id", COORDINATION, NULL, welcome_show},
+	{"POST", "/welcome-calls/:id", COORDINATION, welcome_fields, welcome_record},
+	{"GET", "/schedule", COORDINATION, NULL, schedule_list},
+	{"GET", "/schedule/new", COORDINATION, NULL, schedule_new},
+	{"POST", "/schedule/new", COORDINATION, schedule_fields, schedule_create},
+	{"POST", "/topics", COORDINATION, schedule_topic_fields, schedule_topic_add},
+	{"GET", "/sessions", ROUTE_ROLE(ROLE_CLIENT), NULL, sessions_list},
+	{"GET", "/sessions/:id", ROUTE_ROLE(ROLE_CLIENT), NULL, sessions_show},
+	{"POST", "/sessions/:id/book", ROUTE_ROLE(ROLE_CLIENT), no_fields, sessions_book},
+	{"GET", "/bookings/:id", ROUTE_ROLE(ROLE_CLIENT), NULL, bookings_show},
+	{"POST", "/bookings/:id/cancel", ROUTE_ROLE(ROLE_CLIENT), no_fields, bookings_cancel},
+	{"GET", "/bookings/:id/calendar.ics", ROUTE_ROLE(ROLE_CLIENT), NULL, bookings_calendar},
+	{"GET", "/facilitator/sessions", REGISTER_TAKERS, NULL, register_sessions},
+	{"GET", "/register/:id", REGISTER_TAKERS, NULL, register_show},
+	{"POST", "/register/:id", REGISTER_TAKERS, register_fields, register_save},
 	{NULL, NULL, 0, NULL, NULL},
 };

@@ -10,6 +10,10 @@ int cli_migrate(int argc, char **argv);
 int cli_demo_data(int argc, char **argv);
 int cli_user(int argc, char **argv);
 
+/* The demo's sessions (and, with_client, its client with bookings); once per database. */
+struct pool;
+int cli_demo_sessions(struct store *s, struct pool *p, const char *hash, int with_client);
+
 /* Opens and migrates the database at path, printing why not on failure. */
 struct store *cli_open(const char *path);
 /* The value after a --flag at argv[*i], advancing *i; NULL (and a message) if missing. */

@@ -1,9 +1,16 @@
+/* cairn demo-data: the demo accounts, and with --scale national a data set the size of
+ * Scotland's for benchmarks (bench/run) and for trying Cairn at size. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cli.h"
 #include "crypto/crypto.h"
+#include "domain/civil_date.h"
+#include "domain/hours_rules.h"
+#include "domain/reference.h"
 #include "store/store.h"
 
 /* The demo accounts, printed by make demo. The password is public: demo data only. */
@@ -20,19 +27,283 @@ static const struct {
 	{"lead@demo.cairn.scot", "Lorna Lead", "authority_lead", "Glasgow City"},
 };
 
+/* ---- the national data set ------------------------------------------------------ */
+
+/* Scotland: 32 authorities, about 600 justice social workers who refer, 20,000 clients on
+ * an order. The demo case worker has exactly one full page of "My referrals". */
+#define NATIONAL_CASE_WORKERS 600
+#define NATIONAL_CLIENTS 20000
+#define DEMO_CASE_WORKER_REFERRALS 50
+#define DEMO_CASE_WORKER "caseworker@demo.cairn.scot"
+#define DEMO_CLIENT "client@demo.cairn.scot"
+
+/* Rough populations in thousands: each authority gets case workers, and so clients, in
+ * proportion. Names as the migration seeds them. */
+static const struct {
+	const char *name, *slug;
+	int weight;
+} authorities[] = {
+	{"Aberdeen City", "aberdeen-city", 227}, {"Aberdeenshire", "aberdeenshire", 261},
+	{"Angus", "angus", 116}, {"Argyll and Bute", "argyll-and-bute", 86},
+	{"City of Edinburgh", "edinburgh", 525}, {"Clackmannanshire", "clackmannanshire", 52},
+	{"Dumfries and Galloway", "dumfries-and-galloway", 148}, {"Dundee City", "dundee", 148},
+	{"East Ayrshire", "east-ayrshire", 122}, {"East Dunbartonshire", "east-dunbartonshire", 109},
+	{"East Lothian", "east-lothian", 107}, {"East Renfrewshire", "east-renfrewshire", 96},
+	{"Falkirk", "falkirk", 160}, {"Fife", "fife", 374}, {"Glasgow City", "glasgow", 635},
+	{"Highland", "highland", 238}, {"Inverclyde", "inverclyde", 77},
+	{"Midlothian", "midlothian", 93}, {"Moray", "moray", 94},
+	{"Na h-Eileanan Siar", "eilean-siar", 27}, {"North Ayrshire", "north-ayrshire", 134},
+	{"North Lanarkshire", "north-lanarkshire", 341}, {"Orkney Islands", "orkney", 22},
+	{"Perth and Kinross", "perth-and-kinross", 153}, {"Renfrewshire", "renfrewshire", 179},
+	{"Scottish Borders", "borders", 116}, {"Shetland Islands", "shetland", 23},
+	{"South Ayrshire", "south-ayrshire", 112}, {"South Lanarkshire", "south-lanarkshire", 322},
+	{"Stirling", "stirling", 94}, {"West Dunbartonshire", "west-dunbartonshire", 88},
+	{"West Lothian", "west-lothian", 184},
+};
+#define NAUTHORITIES (sizeof(authorities) / sizeof(authorities[0]))
+
+static const char *const first_names[] = {
+	"Aileen", "Alasdair", "Amy", "Andrew", "Ava", "Blair", "Callum", "Caitlin", "Craig",
+	"Darren", "Declan", "Eilidh", "Emma", "Euan", "Fiona", "Gary", "Grace", "Hamish", "Iona",
+	"Isla", "Jamie", "Jordan", "Kayleigh", "Kieran", "Kirsty", "Lewis", "Lisa", "Mhairi",
+	"Morag", "Murray", "Nicola", "Niamh", "Paul", "Rachel", "Ross", "Ryan", "Shona", "Stacey",
+	"Stuart", "Zoe",
+};
+static const char *const last_names[] = {
+	"Anderson", "Boyle", "Brown", "Cameron", "Campbell", "Docherty", "Donnelly", "Ferguson",
+	"Fraser", "Gallacher", "Graham", "Hamilton", "Henderson", "Hughes", "Johnston", "Kerr",
+	"MacDonald", "MacKenzie", "MacLeod", "Martin", "McGregor", "McLean", "Mitchell", "Morrison",
+	"Murray", "O'Donnell", "O'Neill", "Paterson", "Reid", "Robertson", "Ross", "Scott",
+	"Sinclair", "Smith", "Stewart", "Taylor", "Thomson", "Walker", "Watson", "Wilson",
+};
+#define NFIRST_NAMES (sizeof(first_names) / sizeof(first_names[0]))
+#define NLAST_NAMES (sizeof(last_names) / sizeof(last_names[0]))
+static const char *const access_needs[] = {
+	"Has only a phone, no computer.",
+	"Prefers large print; finds long forms hard.",
+	"Uses a screen reader.",
+	"Dyslexia: prefers to be told things rather than read them.",
+	"Works shifts; evenings or weekends only.",
+};
+static const char *const group_notes[] = {
+	"Should not be in the same group as co-accused (see case notes).",
+	"Anxious in groups; camera off is fine to start with.",
+	"Recently moved area; keep address out of group discussion.",
+};
+static const int unpaid_hours_choices[] = {40, 60, 80, 100, 100, 120, 150, 150, 200, 250, 300};
+
+/* splitmix64: the same data set every run, so figures compare across runs. */
+static uint64_t rng_state = 0x43a1b2c3d4e5f607u;
+
+static uint64_t rng(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* A number from 0 to n - 1. */
+static size_t pick(size_t n)
+{
+	return (size_t)(rng() % n);
+}
+
+/* The i-th of up to 31^8 distinct references with this prefix: i times a step that shares
+ * no factor with 31^8 is a bijection of 0..31^8-1, so no two collide, yet they do not read
+ * as a sequence. */
+static const char *reference_nth(struct pool *p, const char *prefix, uint64_t i, uint64_t step)
+{
+	const uint64_t space = 852891037441u; /* 31^8 */
+	uint64_t v = (i + 1) * step % space;
+	unsigned char bytes[8];
+	for (int k = 7; k >= 0; k--) {
+		bytes[k] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+	char out[REFERENCE_MAX];
+	reference_format(bytes, prefix, out, sizeof(out));
+	return pool_strdup(p, out);
+}
+
+static const char *iso_date(struct pool *p, struct civil_date d)
+{
+	char *s = pool_alloc(p, 11);
+	civil_date_iso(d, s);
+	return s;
+}
+
+/* How far a referral has come depends on how long ago it was sent. */
+static const char *status_for_age(int64_t age_days)
+{
+	size_t r = pick(100);
+	if (age_days < 14)
+		return r < 60 ? "sent" : "welcomed";
+	if (r < 5)
+		return "withdrawn";
+	if (r < 15)
+		return age_days > 150 ? "completed" : "welcomed";
+	return "active";
+}
+
+static void national_referral(struct pool *p, struct store_demo_referral *x, size_t i,
+			      int64_t authority_id, const char *slug, int64_t now)
+{
+	struct referral_new *r = &x->r;
+	/* Sent within the last nine months, at a time of the working day. */
+	int64_t age_days = 1 + (int64_t)pick(270);
+	int64_t day = now / 86400 - age_days;
+	r->now = day * 86400 + 8 * 3600 + (int64_t)pick(9 * 3600);
+	x->status = status_for_age(age_days);
+
+	r->authority_id = authority_id;
+	r->first_name = first_names[pick(NFIRST_NAMES)];
+	r->last_name = last_names[pick(NLAST_NAMES)];
+	struct civil_date sent = civil_date_from_days(day);
+	struct civil_date dob = {1962 + (int)pick(44), 1 + (int)pick(12), 1 + (int)pick(28)};
+	r->date_of_birth = iso_date(p, dob);
+	if (pick(10) < 8)
+		r->email = pool_printf(p, "client%05zu@example.org", i);
+	if (pick(10) < 7)
+		r->mobile = pool_printf(p, "07700 900%03zu", pick(1000));
+	if (pick(10) < 9)
+		r->case_reference = pool_printf(p, "CF%07zu", 1000000 + pick(9000000));
+	/* As a sheriff court might write it: the court's letters, year and a number. */
+	char court[4] = {0};
+	for (int k = 0; k < 3 && slug[k]; k++)
+		court[k] = slug[k] >= 'a' && slug[k] <= 'z' ? (char)(slug[k] - 'a' + 'A') : 'X';
+	r->court_reference = pool_printf(p, "%s/%d/%05zu", court, sent.year, i);
+	r->reference = reference_nth(p, "R", i, 618033988749u);
+	r->order_reference = reference_nth(p, "O", i, 414213562373u);
+	r->form_token = pool_printf(p, "national-demo-%05zu", i);
+
+	struct civil_date imposed = civil_date_from_days(day - (int64_t)pick(15));
+	r->unpaid_hours = unpaid_hours_choices[pick(sizeof(unpaid_hours_choices) /
+						    sizeof(unpaid_hours_choices[0]))];
+	r->activity_minutes =
+		hours_rules_activity_cap(r->unpaid_hours, HOURS_DEFAULT_CAP_PERCENT) * 60;
+	r->imposed_on = iso_date(p, imposed);
+	r->complete_by = iso_date(p, hours_rules_default_complete_by(imposed, r->unpaid_hours));
+	if (pick(10) == 0)
+		r->access_needs = access_needs[pick(sizeof(access_needs) / sizeof(access_needs[0]))];
+	if (pick(20) == 0)
+		r->group_notes = group_notes[pick(sizeof(group_notes) / sizeof(group_notes[0]))];
+
+	/* Clients who were welcomed have accepted their invitation and have an account. */
+	if (strcmp(x->status, "sent") != 0 && strcmp(x->status, "withdrawn") != 0)
+		x->account_email = r->email ? r->email
+					    : pool_printf(p, "client%05zu@clients.demo.cairn.scot", i);
+}
+
+/* Adds the national data set; the demo accounts are there already. */
+static int national(struct store *s, struct pool *p, const char *hash)
+{
+	int64_t now = (int64_t)time(NULL);
+	struct user demo;
+	if (s->ops->user_by_email(s, p, DEMO_CASE_WORKER, &demo) != 0) {
+		fprintf(stderr, "cairn demo-data: no %s\n", DEMO_CASE_WORKER);
+		return 1;
+	}
+
+	/* Case workers: the demo one first, then each authority's share of the rest. */
+	struct user *staff = pool_alloc(p, sizeof(*staff) * (NATIONAL_CASE_WORKERS + NAUTHORITIES));
+	size_t nstaff = 0;
+	staff[nstaff++] = demo;
+	int total_weight = 0;
+	for (size_t a = 0; a < NAUTHORITIES; a++)
+		total_weight += authorities[a].weight;
+	const char *slug_of[NATIONAL_CASE_WORKERS + NAUTHORITIES];
+	slug_of[0] = "glasgow";
+	int cumulative = 0;
+	for (size_t a = 0; a < NAUTHORITIES; a++) {
+		struct authority au;
+		if (s->ops->authority_by_name(s, p, authorities[a].name, &au) != 0) {
+			fprintf(stderr, "cairn demo-data: no authority %s\n", authorities[a].name);
+			return 1;
+		}
+		/* Rounding the running total makes the shares add up to exactly the rest. */
+		int before = (NATIONAL_CASE_WORKERS - 1) * cumulative / total_weight;
+		cumulative += authorities[a].weight;
+		int share = (NATIONAL_CASE_WORKERS - 1) * cumulative / total_weight - before;
+		for (int k = 0; k < share; k++) {
+			struct user *u = &staff[nstaff];
+			slug_of[nstaff] = authorities[a].slug;
+			nstaff++;
+			u->email = pool_printf(p, "caseworker%02d@%s.demo.cairn.scot", k + 1,
+					       authorities[a].slug);
+			u->name = pool_printf(p, "%s %s", first_names[pick(NFIRST_NAMES)],
+					      last_names[pick(NLAST_NAMES)]);
+			u->role = ROLE_CASE_WORKER;
+			u->authority_id = au.id;
+			u->authority_name = authorities[a].name;
+			u->password_hash = hash;
+		}
+	}
+
+	/* Referrals: one page for the demo case worker, the rest dealt round the others. */
+	struct store_demo_referral *refs = pool_alloc(p, sizeof(*refs) * NATIONAL_CLIENTS);
+	for (size_t i = 0; i < NATIONAL_CLIENTS; i++) {
+		size_t w = i < DEMO_CASE_WORKER_REFERRALS
+				   ? 0
+				   : 1 + (i - DEMO_CASE_WORKER_REFERRALS) % (nstaff - 1);
+		refs[i].case_worker = w;
+		national_referral(p, &refs[i], i, staff[w].authority_id, slug_of[w], now);
+	}
+	/* The bench signs in as one client of the demo case worker. */
+	refs[0].status = "active";
+	refs[0].account_email = DEMO_CLIENT;
+
+	struct store_demo d = {
+		.staff = staff,
+		.nstaff = nstaff,
+		.referrals = refs,
+		.nreferrals = NATIONAL_CLIENTS,
+		.account_password_hash = hash,
+		.now = now,
+	};
+	struct err e;
+	if (s->ops->demo_load(s, &d, &e) != 0) {
+		fprintf(stderr, "cairn demo-data: %s\n", e.msg);
+		return 1;
+	}
+	size_t accounts = 0;
+	for (size_t i = 0; i < NATIONAL_CLIENTS; i++)
+		accounts += refs[i].account_email != NULL;
+	printf("  %-34s %s\n", DEMO_CLIENT, "client (of Kirsty Caseworker)");
+	printf("National data: %zu local authorities, %zu case workers, %d clients with an order "
+	       "and a referral (%zu with an account); %s has %d referrals.\n",
+	       NAUTHORITIES, nstaff, NATIONAL_CLIENTS, accounts, DEMO_CASE_WORKER,
+	       DEMO_CASE_WORKER_REFERRALS);
+	return 0;
+}
+
 int cli_demo_data(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		printf("usage: cairn demo-data --db PATH\n\n"
+		printf("usage: cairn demo-data --db PATH [--scale national]\n\n"
 		       "Adds demo accounts, one for each staff role, all with the password\n"
-		       "\"" DEMO_PASSWORD "\". For trying Cairn out, never for real use.\n");
+		       "\"" DEMO_PASSWORD "\". For trying Cairn out, never for real use.\n\n"
+		       "  --scale national  also adds a country's worth of data, into a database\n"
+		       "                    with no clients yet: about %d case workers across the\n"
+		       "                    32 local authorities and %d clients, each with an order\n"
+		       "                    and a referral; %s gets %d of them,\n"
+		       "                    and %s signs in as one of their clients.\n",
+		       NATIONAL_CASE_WORKERS, NATIONAL_CLIENTS, DEMO_CASE_WORKER,
+		       DEMO_CASE_WORKER_REFERRALS, DEMO_CLIENT);
 		return 0;
 	}
-	const char *db = NULL;
+	const char *db = NULL, *scale = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0) {
 			if ((db = cli_value(argc, argv, &i)) == NULL)
 				return 2;
+		} else if (strcmp(argv[i], "--scale") == 0) {
+			if ((scale = cli_value(argc, argv, &i)) == NULL)
+				return 2;
+			if (strcmp(scale, "national") != 0) {
+				fprintf(stderr, "cairn demo-data: --scale takes national\n");
+				return 2;
+			}
 		} else {
 			fprintf(stderr, "cairn demo-data: unknown option %s\n", argv[i]);
 			return 2;
@@ -82,6 +353,13 @@ int cli_demo_data(int argc, char **argv)
 		printf("  %-34s %s%s%s\n", u.email, role_label(u.role),
 		       demo_users[i].authority ? ", " : "",
 		       demo_users[i].authority ? demo_users[i].authority : "");
+	}
+	if (rc == 0 && scale != NULL)
+		rc = national(s, p, hash);
+	/* After the national set, which wants a database without clients. */
+	if (rc == 0 && cli_demo_sessions(s, p, hash, scale == NULL) != 0) {
+		fprintf(stderr, "cairn demo-data: the demo sessions could not be added\n");
+		rc = 1;
 	}
 	pool_free(p);
 	s->ops->close(s);

@@ -51,6 +51,8 @@ struct outbox_message {
 	int64_t next_attempt_at;
 	int64_t sent_at;     /* 0 until delivered */
 	const char *last_error;
+	/* One optional attachment (a calendar file); all NULL when none. */
+	const char *attachment_name, *attachment_type, *attachment;
 };
 
 /* A new referral, as the store takes it: everything one transaction writes. */
@@ -98,12 +100,125 @@ struct client_record {
 	const char *email, *mobile;
 	const char *access_needs, *group_notes;
 	int64_t created_at;
-	int has_account; /* 1 when the client has set a password */
+	int has_account; /* 1 when the client has set a password or chosen sign-in links */
+	int64_t order_id; /* of the latest referral */
 	/* The latest referral and its order. */
 	struct referral_row referral;
 	const char *imposed_on;
 	int unpaid_hours;
 	const char *case_worker_name;
+};
+
+/* A welcome-call task with what the coordinator needs to make the call. */
+struct welcome_task {
+	int64_t id;
+	int64_t created_at;
+	const char *status;
+	int64_t referral_id;
+	const char *referral_reference;
+	int64_t client_id;
+	const char *first_name, *last_name, *email, *mobile, *access_needs;
+	const char *authority_name;
+	int attempts;
+	int64_t last_attempt_at; /* 0 when none */
+	const char *last_outcome, *last_notes;
+};
+
+struct topic {
+	int64_t id;
+	const char *name;
+	const char *description;
+	int active;
+};
+
+struct group_session {
+	int64_t id;
+	int64_t topic_id;
+	const char *topic_name;
+	int64_t starts_at;
+	int minutes;
+	int capacity;
+	int booked;
+	int64_t facilitator_id;
+	const char *facilitator_name;
+	const char *joining_link;
+	const char *series;
+	int64_t my_booking_id; /* the asking client's booking of it, 0 when none */
+};
+
+struct booking_row {
+	int64_t id;
+	int64_t session_id;
+	int64_t client_id;
+	int64_t order_id;
+	const char *status;
+	int64_t created_at;
+	struct group_session session;
+	const char *outcome; /* the current register outcome, NULL when none */
+	int credited_minutes;
+};
+
+/* One line of a session's register: the booking, what the facilitator may know of the
+ * client, and the outcome recorded so far. */
+struct register_row {
+	int64_t booking_id;
+	int64_t client_id;
+	const char *first_name, *last_name, *access_needs, *group_notes;
+	int64_t entry_id; /* the current register entry, 0 when none */
+	const char *outcome;
+	int minutes;
+	const char *reason, *note;
+	const char *case_worker_email, *case_worker_name; /* for alerts */
+	int activity_minutes, counted_minutes;            /* the order's hours so far */
+	const char *order_reference;
+};
+
+/* One outcome to save. */
+struct register_item {
+	int64_t booking_id;
+	int64_t seen_entry_id;      /* the entry the facilitator saw when the form was drawn */
+	const char *outcome;
+	int credit_minutes;         /* what the outcome credits, by ledger_credit_minutes */
+	int minutes;                /* as recorded (attended part, failed to comply) */
+	const char *reason, *note, *correction_reason;
+	struct outbox_message alert;        /* to the case worker: did not attend... (recipient NULL: none) */
+	struct outbox_message hours_done;   /* to the case worker if this completes the hours */
+};
+
+enum register_result {
+	REGISTER_SAVED,
+	REGISTER_UNCHANGED,
+	REGISTER_CONFLICT,          /* changed by someone else since the form was drawn */
+	REGISTER_NEEDS_REASON,      /* a change to a recorded outcome without a reason */
+	REGISTER_NOT_FOUND,
+};
+
+/* One event in a client's history, for the case worker's timeline. */
+struct timeline_event {
+	int64_t at;
+	const char *kind;   /* referral, welcome_call, booking, cancellation, register, ledger */
+	const char *what;   /* topic, outcome or kind */
+	const char *detail; /* notes, reasons */
+	int minutes;
+	int counted_minutes;
+	int64_t session_starts_at;
+};
+
+/* A booking whose day-before reminder is due, with what the message needs. */
+struct reminder_due {
+	int64_t booking_id;
+	const char *email;
+	const char *first_name;
+	struct group_session session;
+};
+
+/* An order whose completion date is near with hours left, with its case worker. */
+struct order_due {
+	int64_t order_id;
+	int64_t client_id;
+	const char *first_name, *last_name, *order_reference, *complete_by;
+	const char *case_worker_email, *case_worker_name;
+	int activity_minutes, counted_minutes;
 };
 
 #endif

@@ -55,6 +55,9 @@ static void set_session_cookie(struct http_request *req, struct http_response *r
 				app.secure_cookies ? "; Secure" : ""));
 }
 
+static void start_session(struct http_request *req, struct http_response *res,
+			  const struct user *u, const char *next);
+
 void auth_sign_in(struct http_request *req, struct http_response *res)
 {
 	struct app_request *ar = app_req(req);
@@ -97,18 +100,112 @@ void auth_sign_in(struct http_request *req, struct http_response *res)
 			  "The email address or password is not right. Check them and try again", 400);
 		return;
 	}
+	s->ops->sign_in_failures_clear(s, email);
+	start_session(req, res, &u, http_form(req, "next"));
+}
+
+const char *const auth_link_fields[] = {"csrf_token", "email", NULL};
+
+static void start_session(struct http_request *req, struct http_response *res,
+			  const struct user *u, const char *next)
+{
+	struct app_request *ar = app_req(req);
 	char token[CRYPTO_TOKEN_LEN + 1], digest[CRYPTO_DIGEST_HEX];
 	crypto_token(token);
 	crypto_token_digest(token, digest);
-	if (s->ops->session_insert(s, digest, u.id, now) != 0) {
+	if (ar->store->ops->session_insert(ar->store, digest, u->id, app_now()) != 0) {
 		app_error(req, res, 503, "Sorry, there is a problem with the service",
 			  "Please try again later.");
 		return;
 	}
-	s->ops->sign_in_failures_clear(s, email);
 	set_session_cookie(req, res, pool_strdup(req->pool, token), APP_SESSION_MAX_S);
-	log_info("sign-in: user %lld (%s)", (long long)u.id, role_name(u.role));
-	http_redirect(res, 303, safe_next(http_form(req, "next")));
+	log_info("sign-in: user %lld (%s)", (long long)u->id, role_name(u->role));
+	http_redirect(res, 303, safe_next(next));
+}
+
+void auth_link_form(struct http_request *req, struct http_response *res)
+{
+	app_page(req, res, "sign_in_link", "Get a sign-in link");
+}
+
+void auth_link_send(struct http_request *req, struct http_response *res)
+{
+	struct app_request *ar = app_req(req);
+	struct store *s = ar->store;
+	const char *email = http_form(req, "email");
+	if (email == NULL || strchr(email, '@') == NULL || strlen(email) > 254) {
+		struct tpl_vars *e = tpl_add(ar->vars, "errors");
+		tpl_set(e, "field", "email");
+		tpl_set(e, "message", "Enter your email address, like name@example.com");
+		tpl_set(ar->vars, "email_error", "Enter your email address, like name@example.com");
+		tpl_set(ar->vars, "email", email);
+		app_page(req, res, "sign_in_link", "Error: Get a sign-in link");
+		res->status = 400;
+		return;
+	}
+	int64_t now = app_now();
+	/* The same throttle as passwords: a link request counts as an attempt, so nobody can
+	 * flood a person's inbox. */
+	int by_email = 0, by_address = 0;
+	if (s->ops->sign_in_failures(s, email, req->remote_addr, now - AUTH_WINDOW_S, &by_email,
+				     &by_address) == 0 &&
+	    (by_email >= AUTH_MAX_PER_ACCOUNT || by_address >= AUTH_MAX_PER_ADDRESS)) {
+		app_error(req, res, 429, "Too many sign-in links asked for",
+			  "Wait 15 minutes, then try again.");
+		return;
+	}
+	s->ops->sign_in_failure_add(s, email, req->remote_addr, now);
+	struct user u;
+	/* Only clients sign in by link; the answer is the same whether or not the address
+	 * has an account, so the page does not tell who uses Cairn. */
+	if (s->ops->user_by_email(s, req->pool, email, &u) == 0 && u.role == ROLE_CLIENT) {
+		char token[CRYPTO_TOKEN_LEN + 1], digest[CRYPTO_DIGEST_HEX];
+		crypto_token(token);
+		crypto_token_digest(token, digest);
+		struct tpl_vars *v = tpl_vars_new(req->pool);
+		tpl_set(v, "name", u.name);
+		tpl_set(v, "base_url", app.base_url);
+		tpl_set(v, "token", pool_strdup(req->pool, token));
+		struct outbox_message m = {
+			.kind = "sign_in_link",
+			.recipient = u.email,
+			.subject = "Your link to sign in to Cairn",
+			.body = app_render_text(req, "email/sign_in_link", v),
+		};
+		if (s->ops->sign_in_link_add(s, digest, u.id, now + AUTH_LINK_S, &m, now) != 0)
+			log_error("sign-in link for user %lld not saved", (long long)u.id);
+	}
+	tpl_set(ar->vars, "email", email);
+	app_page(req, res, "sign_in_link_sent", "Check your email");
+}
+
+void auth_link_show(struct http_request *req, struct http_response *res)
+{
+	/* Opening the link does not use it (mail scanners open links): the button does. */
+	tpl_set(app_req(req)->vars, "token", http_route_param(req, 0));
+	app_page(req, res, "sign_in_link_open", "Sign in to Cairn");
+}
+
+void auth_link_use(struct http_request *req, struct http_response *res)
+{
+	struct app_request *ar = app_req(req);
+	const char *token = http_route_param(req, 0);
+	char digest[CRYPTO_DIGEST_HEX];
+	int64_t user_id = 0;
+	struct user u;
+	if (token == NULL || strlen(token) != CRYPTO_TOKEN_LEN) {
+		user_id = 0;
+	} else {
+		crypto_token_digest(token, digest);
+		if (ar->store->ops->sign_in_link_use(ar->store, digest, app_now(), &user_id) != 0)
+			user_id = 0;
+	}
+	if (user_id == 0 || ar->store->ops->user_by_id(ar->store, req->pool, user_id, &u) != 0) {
+		app_error(req, res, 404, "This link has stopped working",
+			  "Sign-in links work once, for an hour. Ask for a new one from the sign-in page.");
+		return;
+	}
+	start_session(req, res, &u, "/");
 }
 
 void auth_sign_out(struct http_request *req, struct http_response *res)

@@ -2,7 +2,10 @@
 
 #include "app/app.h"
 #include "domain/civil_date.h"
+#include "domain/ledger.h"
 #include "domain/london_time.h"
+
+#include <string.h>
 
 /* Case workers and local authority leads see the clients of their own authority;
  * coordinators and administrators see everyone. Anyone else gets "not found". */
@@ -28,6 +31,67 @@ static const char *long_date(struct http_request *req, const char *iso)
 	char *s = pool_alloc(req->pool, CIVIL_DATE_LONG_MAX);
 	civil_date_long(d, s, CIVIL_DATE_LONG_MAX);
 	return s;
+}
+
+static const char *event_text(struct http_request *req, const struct timeline_event *e)
+{
+	if (strcmp(e->kind, "referral") == 0)
+		return pool_printf(req->pool, "Referred (%s)", e->what);
+	if (strcmp(e->kind, "welcome_call") == 0)
+		return strcmp(e->what, "completed") == 0 ? "Welcome call done"
+		       : strcmp(e->what, "left_message") == 0 ? "Welcome call: no answer, left a message"
+							       : "Welcome call: no answer";
+	if (strcmp(e->kind, "booking") == 0)
+		return pool_printf(req->pool, "Booked %s on %s", e->what,
+				   app_time_text(req, e->session_starts_at));
+	if (strcmp(e->kind, "cancellation") == 0)
+		return pool_printf(req->pool, "Cancelled %s on %s", e->what,
+				   app_time_text(req, e->session_starts_at));
+	if (strcmp(e->kind, "register") == 0) {
+		enum register_outcome o = ledger_outcome_parse(e->what);
+		const char *when = app_time_text(req, e->session_starts_at);
+		if (o == OUTCOME_ATTENDED_PART || (o == OUTCOME_FAILED_TO_COMPLY && e->minutes))
+			return pool_printf(req->pool, "%s (%s) the session on %s", ledger_outcome_label(o),
+					   app_minutes_text(req, e->minutes), when);
+		return pool_printf(req->pool, "%s: session on %s", ledger_outcome_label(o), when);
+	}
+	if (strcmp(e->kind, "ledger") == 0) {
+		if (strcmp(e->what, "reversal") == 0)
+			return pool_printf(req->pool, "Hours reversed (a correction): %s",
+					   app_minutes_text(req, -e->minutes));
+		if (e->counted_minutes < e->minutes)
+			return pool_printf(req->pool, "Hours credited: %s, of which %s not counted (over the order's hours)",
+					   app_minutes_text(req, e->minutes),
+					   app_minutes_text(req, e->minutes - e->counted_minutes));
+		return pool_printf(req->pool, "Hours credited: %s", app_minutes_text(req, e->minutes));
+	}
+	return e->kind;
+}
+
+/* The client's history and hours. The totals are sums of the ledger rows shown, so the
+ * page always agrees with the ledger. */
+static void timeline(struct http_request *req, struct tpl_vars *v, const struct client_record *c)
+{
+	struct app_request *ar = app_req(req);
+	struct timeline_event *rows;
+	size_t n = 0;
+	if (ar->store->ops->client_timeline(ar->store, req->pool, c->id, &rows, &n) != 0)
+		return;
+	int counted = 0, credited = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tpl_vars *e = tpl_add(v, "timeline");
+		tpl_set(e, "when", app_time_text(req, rows[i].at));
+		tpl_set(e, "what", event_text(req, &rows[i]));
+		tpl_set(e, "detail", rows[i].detail);
+		if (strcmp(rows[i].kind, "ledger") == 0) {
+			counted += rows[i].counted_minutes;
+			credited += rows[i].minutes;
+		}
+	}
+	int total = c->referral.activity_minutes;
+	tpl_set(v, "hours_done", app_minutes_text(req, counted));
+	tpl_set(v, "hours_left", app_minutes_text(req, total - counted > 0 ? total - counted : 0));
+	tpl_set(v, "hours_not_counted", credited > counted ? app_minutes_text(req, credited - counted) : NULL);
 }
 
 void clients_show(struct http_request *req, struct http_response *res)
@@ -63,5 +127,6 @@ void clients_show(struct http_request *req, struct http_response *res)
 	tpl_set_int(v, "unpaid_hours", c.unpaid_hours);
 	tpl_set_int(v, "activity_hours", c.referral.activity_minutes / 60);
 	tpl_set(v, "complete_by", long_date(req, c.referral.complete_by));
+	timeline(req, v, &c);
 	app_page(req, res, "client", pool_printf(req->pool, "%s %s", c.first_name, c.last_name));
 }

@@ -6,7 +6,8 @@
 #include "core/utf8.h"
 #include "crypto/crypto.h"
 
-const char *const invitations_fields[] = {"csrf_token", "password", "password_again", NULL};
+const char *const invitations_fields[] = {"csrf_token", "password", "password_again", "choice",
+					  NULL};
 
 #define PASSWORD_MIN 10
 
@@ -86,6 +87,23 @@ void invitations_accept(struct http_request *req, struct http_response *res)
 	char digest[CRYPTO_DIGEST_HEX];
 	if (find_client(req, &c, digest) != 0 || c.email == NULL) {
 		invalid_link(req, res);
+		return;
+	}
+	const char *choice = http_form(req, "choice");
+	if (choice && strcmp(choice, "link") == 0) {
+		/* No password: a sign-in link will be emailed each time. */
+		int rc = ar->store->ops->invitation_accept(ar->store, digest, NULL, app_now());
+		if (rc == STORE_NOT_FOUND) {
+			invalid_link(req, res);
+			return;
+		}
+		if (rc != 0) {
+			app_error(req, res, 503, "Sorry, there is a problem with the service",
+				  "Your account was not set up. Please try again later.");
+			return;
+		}
+		tpl_set_bool(ar->vars, "by_link", 1);
+		app_page(req, res, "invitation_done", "Your account is set up");
 		return;
 	}
 	const char *pw = http_form(req, "password");

@@ -156,7 +156,10 @@ static int valid_name(const char *s, size_t n)
 	return 1;
 }
 
-/* Parses nodes until end of input or a closing tag; *closer gets that tag's text. */
+static void free_nodes(struct node *nodes, size_t n);
+
+/* Parses nodes until end of input or a closing tag; *closer gets that tag's text. On
+ * failure the nodes parsed so far are left in *out for the caller to free. */
 static int parse_nodes(struct parser *ps, struct node **out, size_t *nout, const char **closer,
 		       size_t *closer_len)
 {
@@ -238,16 +241,22 @@ static int parse_nodes(struct parser *ps, struct node **out, size_t *nout, const
 			n.kind = (enum node_kind)block;
 			const char *end_tag;
 			size_t end_len;
-			if (parse_nodes(ps, &n.body, &n.nbody, &end_tag, &end_len) != 0)
-				return -1;
-			if (end_tag && end_len == 4 && memcmp(end_tag, "else", 4) == 0 &&
-			    block != N_EACH) {
-				if (parse_nodes(ps, &n.alt, &n.nalt, &end_tag, &end_len) != 0)
-					return -1;
-			}
+			int rc = parse_nodes(ps, &n.body, &n.nbody, &end_tag, &end_len);
+			if (rc == 0 && end_tag && end_len == 4 && memcmp(end_tag, "else", 4) == 0 &&
+			    block != N_EACH)
+				rc = parse_nodes(ps, &n.alt, &n.nalt, &end_tag, &end_len);
 			const char *want = block == N_IF ? "/if" : block == N_UNLESS ? "/unless" : "/each";
-			if (!end_tag || end_len != strlen(want) || memcmp(end_tag, want, end_len) != 0)
-				return parse_fail(ps, "a block is not closed by its matching tag");
+			int closed = end_tag && end_len == strlen(want) &&
+				     memcmp(end_tag, want, end_len) == 0;
+			if (rc == 0 && !closed)
+				rc = parse_fail(ps, "a block is not closed by its matching tag");
+			if (rc != 0) {
+				/* This node is not pushed yet, so it is ours to free. */
+				free(n.name);
+				free_nodes(n.body, n.nbody);
+				free_nodes(n.alt, n.nalt);
+				return -1;
+			}
 		}
 		push(out, nout, &cap, n);
 	}
@@ -320,10 +329,13 @@ static const struct template *find(const char *name)
 
 /* ---- rendering ------------------------------------------------------------------ */
 
+#define RENDER_DEPTH_MAX 16
+
 struct render {
 	struct buf *out;
 	const struct template *page; /* for {{yield}} */
 	int depth;
+	const struct template *active[RENDER_DEPTH_MAX]; /* the templates being rendered */
 };
 
 static void render_nodes(struct render *r, const struct template *t, const struct node *nodes,
@@ -336,10 +348,15 @@ static int truthy(const struct tpl_entry *e)
 
 static void render_template(struct render *r, const struct template *t, struct tpl_vars *v)
 {
-	/* Partials may include each other; a loop is a template bug, not a crash. */
-	if (t == NULL || r->depth > 16)
+	/* Partials may include each other; a loop is a template bug, not a crash. A template
+	 * already being rendered is skipped rather than bounded by depth alone: a template
+	 * that includes itself k times would otherwise render k^depth times. */
+	if (t == NULL || r->depth >= RENDER_DEPTH_MAX)
 		return;
-	r->depth++;
+	for (int i = 0; i < r->depth; i++)
+		if (r->active[i] == t)
+			return;
+	r->active[r->depth++] = t;
 	render_nodes(r, t, t->nodes, t->nnodes, v);
 	r->depth--;
 }

@@ -12,6 +12,8 @@
  * runs; a field that is not valid UTF-8 text makes the request a 400. */
 #define HTTP_MAX_BODY (64 * 1024)
 #define HTTP_MAX_FIELDS 64
+/* A register of 100 bookings sends a few fields for each. */
+#define HTTP_MAX_FORM_FIELDS 800
 #define HTTP_MAX_COOKIES 32
 #define HTTP_MAX_ROUTE_PARAMS 4
 
@@ -27,7 +29,7 @@ struct http_request {
 	const char *raw_uri;
 	struct http_param query[HTTP_MAX_FIELDS];
 	size_t nquery;
-	struct http_param form[HTTP_MAX_FIELDS];
+	struct http_param form[HTTP_MAX_FORM_FIELDS];
 	size_t nform;
 	struct http_param cookies[HTTP_MAX_COOKIES];
 	size_t ncookies;
@@ -70,7 +72,8 @@ void http_redirect(struct http_response *res, int status, const char *location);
 /* A short plain-text answer, for errors outside any page. */
 void http_text(struct http_response *res, int status, const char *text);
 
-/* Keeps only the form fields whose names are in `allowed` (NULL-terminated). */
+/* Keeps only the form fields whose names are in `allowed` (NULL-terminated); an allowed
+ * name ending in '*' keeps every field that starts with what comes before it. */
 void http_form_restrict(struct http_request *req, const char *const *allowed);
 
 /* Parsers, exposed for unit tests and fuzzing. Both decode percent-encoding strictly

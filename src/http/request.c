@@ -36,7 +36,11 @@ void http_form_restrict(struct http_request *req, const char *const *allowed)
 	size_t kept = 0;
 	for (size_t i = 0; i < req->nform; i++) {
 		for (const char *const *a = allowed; *a; a++) {
-			if (strcmp(*a, req->form[i].name) == 0) {
+			size_t n = strlen(*a);
+			int match = n && (*a)[n - 1] == '*'
+					    ? strncmp(*a, req->form[i].name, n - 1) == 0
+					    : strcmp(*a, req->form[i].name) == 0;
+			if (match) {
 				req->form[kept++] = req->form[i];
 				break;
 			}

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,11 @@
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct http_server_config cfg;
+	/* Requests begun (request line read) and not yet finished, so that stopping can let
+	 * them finish: MHD_stop_daemon alone closes every connection, answered or not. */
+	pthread_mutex_t lock;
+	pthread_cond_t idle;
+	int in_flight;
 };
 
 struct request_state {
@@ -40,8 +46,11 @@ static int64_t now_usec(void)
  * the raw URI and do our own strict parse of path and query. */
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 {
-	(void)cls;
 	(void)con;
+	struct http_server *srv = cls;
+	pthread_mutex_lock(&srv->lock);
+	srv->in_flight++;
+	pthread_mutex_unlock(&srv->lock);
 	struct request_state *st = mem_calloc(1, sizeof(*st));
 	st->req.pool = pool_new();
 	st->req.raw_uri = pool_strdup(st->req.pool, uri);
@@ -130,7 +139,7 @@ static void parse_body(struct request_state *st)
 		return;
 	}
 	if (http_parse_urlencoded(req->pool, st->body.data, st->body.len, req->form,
-				  HTTP_MAX_FIELDS, &req->nform) != 0)
+				  HTTP_MAX_FORM_FIELDS, &req->nform) != 0)
 		reject(req, 400, "The form sent could not be read. Please go back and try again.");
 }
 
@@ -200,9 +209,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
 	(void)con;
 	(void)toe;
+	struct http_server *srv = cls;
 	struct request_state *st = *con_cls;
 	if (st == NULL)
 		return;
@@ -210,6 +219,10 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	pool_free(st->req.pool);
 	free(st);
 	*con_cls = NULL;
+	pthread_mutex_lock(&srv->lock);
+	if (--srv->in_flight == 0)
+		pthread_cond_broadcast(&srv->idle);
+	pthread_mutex_unlock(&srv->lock);
 }
 
 struct http_server *http_server_start(const struct http_server_config *cfg, struct err *e)
@@ -225,6 +238,8 @@ struct http_server *http_server_start(const struct http_server_config *cfg, stru
 	}
 	struct http_server *srv = mem_calloc(1, sizeof(*srv));
 	srv->cfg = *cfg;
+	pthread_mutex_init(&srv->lock, NULL);
+	pthread_cond_init(&srv->idle, NULL);
 	unsigned threads = cfg->threads;
 	if (threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -233,17 +248,20 @@ struct http_server *http_server_start(const struct http_server_config *cfg, stru
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
 		NULL, NULL, on_request, srv,
+		/* MHD's default SO_REUSEADDR lets a restart bind at once; LISTENING_ADDRESS_REUSE
+		 * would add SO_REUSEPORT and let a second cairn share the port without an error. */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(cfg->timeout_s ? cfg->timeout_s : 30),
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)(cfg->max_connections ? cfg->max_connections : 1000),
 		/* Bounds the request line and headers too: MHD answers 431 past it. */
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, srv,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
+		pthread_cond_destroy(&srv->idle);
+		pthread_mutex_destroy(&srv->lock);
 		free(srv);
 		err_set(e, "cannot listen on %s:%d (is the port in use?)", cfg->host, cfg->port);
 		return NULL;
@@ -255,9 +273,23 @@ void http_server_stop(struct http_server *srv)
 {
 	if (srv == NULL)
 		return;
-	/* Stop accepting first; MHD_stop_daemon then joins the workers, which finish the
-	 * request each is running before they exit. */
-	MHD_quiesce_daemon(srv->daemon);
+	/* Stop accepting, let the requests already begun finish (a client that stalls is cut
+	 * off by the connection timeout, which also bounds this wait), then stop: idle
+	 * keep-alive connections are closed without losing anything. */
+	MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (srv->cfg.timeout_s ? srv->cfg.timeout_s : 30) + 5;
+	pthread_mutex_lock(&srv->lock);
+	while (srv->in_flight > 0)
+		if (pthread_cond_timedwait(&srv->idle, &srv->lock, &until) != 0)
+			break;
+	pthread_mutex_unlock(&srv->lock);
 	MHD_stop_daemon(srv->daemon);
+	/* Ours to close, and only once the workers that polled it have gone. */
+	if (listen_fd != MHD_INVALID_SOCKET)
+		close(listen_fd);
+	pthread_cond_destroy(&srv->idle);
+	pthread_mutex_destroy(&srv->lock);
 	free(srv);
 }

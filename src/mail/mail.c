@@ -21,32 +21,120 @@ void mail_cleanup(void)
 	curl_global_cleanup();
 }
 
-/* Header values are ours, but names and subjects may hold anything a case worker typed:
- * CR and LF never reach a header, and non-ASCII is RFC 2047 encoded. */
-static void header_value(struct buf *out, const char *s)
+/* Header values are ours, but subjects may hold anything a case worker typed: CR and LF
+ * never reach a header (they become spaces), and non-ASCII text is RFC 2047 encoded in
+ * words of at most 75 characters on folded lines, so no line nears RFC 5322's 998. */
+#define MAIL_WORD_MAX 75
+#define MAIL_PLAIN_MAX 900
+
+/* Bytes a character takes in a Q-encoded word: letters and digits as they are, spaces
+ * (and CR and LF, made spaces) as '_', anything else as =XX. */
+static size_t q_width(unsigned char c)
 {
-	int ascii = 1;
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return 1;
+	if (c == ' ' || c == '\r' || c == '\n')
+		return 1;
+	return 3;
+}
+
+static void q_put(struct buf *out, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (c == ' ' || c == '\r' || c == '\n') {
+		buf_putc(out, '_');
+	} else if (q_width(c) == 1) {
+		buf_putc(out, (char)c);
+	} else {
+		char enc[3] = {'=', hex[c >> 4], hex[c & 15]};
+		buf_append(out, enc, 3);
+	}
+}
+
+static void header_text(struct buf *out, const char *s)
+{
+	int plain = strlen(s) <= MAIL_PLAIN_MAX;
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p >= 0x80)
-			ascii = 0;
-	if (ascii) {
+			plain = 0;
+	if (plain) {
 		for (const char *p = s; *p; p++)
 			buf_putc(out, (*p == '\r' || *p == '\n') ? ' ' : *p);
 		return;
 	}
-	static const char hex[] = "0123456789ABCDEF";
-	buf_puts(out, "=?UTF-8?Q?");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
-			buf_putc(out, (char)*p);
-		else if (*p == ' ')
-			buf_putc(out, '_');
-		else {
-			char enc[3] = {'=', hex[*p >> 4], hex[*p & 15]};
-			buf_append(out, enc, 3);
+	static const char open[] = "=?UTF-8?Q?", close[] = "?=";
+	const size_t room = MAIL_WORD_MAX - (sizeof(open) - 1) - (sizeof(close) - 1);
+	size_t used = 0;
+	buf_puts(out, open);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		/* A character's bytes stay in one word, as RFC 2047 requires. */
+		size_t n = 1, need = q_width(p[0]);
+		if (p[0] >= 0xc0)
+			while (n < 4 && (p[n] & 0xc0) == 0x80)
+				need += q_width(p[n++]);
+		if (used + need > room) {
+			buf_puts(out, close);
+			buf_puts(out, "\r\n ");
+			buf_puts(out, open);
+			used = 0;
+		}
+		for (size_t i = 0; i < n; i++)
+			q_put(out, p[i]);
+		used += need;
+		p += n;
+	}
+	buf_puts(out, close);
+}
+
+/* An address cannot be an encoded word (RFC 2047 section 5): it is written as it is, as
+ * SMTPUTF8 servers expect a non-ASCII one, with CR and LF made spaces. */
+static void header_address(struct buf *out, const char *s)
+{
+	for (const char *p = s; *p; p++)
+		buf_putc(out, (*p == '\r' || *p == '\n') ? ' ' : *p);
+}
+
+/* Body text: LF, CR and CRLF all become CRLF, as SMTP servers refuse bare CR or LF
+ * (dot-stuffing is libcurl's job; this is only about line endings). */
+static void crlf_text(struct buf *out, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '\r' || *p == '\n') {
+			buf_puts(out, "\r\n");
+			if (p[0] == '\r' && p[1] == '\n')
+				p++;
+		} else {
+			buf_putc(out, *p);
 		}
 	}
-	buf_puts(out, "?=");
+	if (out->len < 2 || out->data[out->len - 1] != '\n')
+		buf_puts(out, "\r\n");
+}
+
+/* Base64 in lines of 76 characters (RFC 2045). */
+static void base64_lines(struct buf *out, const char *data, size_t n)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *d = (const unsigned char *)data;
+	int col = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)d[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)d[i + 1] << 8;
+		if (i + 2 < n)
+			v |= d[i + 2];
+		char q[4] = {alphabet[(v >> 18) & 63], alphabet[(v >> 12) & 63],
+			     i + 1 < n ? alphabet[(v >> 6) & 63] : '=', i + 2 < n ? alphabet[v & 63] : '='};
+		buf_append(out, q, 4);
+		col += 4;
+		if (col >= 76) {
+			buf_puts(out, "\r\n");
+			col = 0;
+		}
+	}
+	if (col)
+		buf_puts(out, "\r\n");
 }
 
 void mail_format(const struct mail_config *cfg, const struct outbox_message *m, int64_t now,
@@ -58,21 +146,29 @@ void mail_format(const struct mail_config *cfg, const struct outbox_message *m, 
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	buf_printf(out, "Date: %s\r\nFrom: Cairn <%s>\r\nTo: ", date, cfg->from);
-	header_value(out, m->recipient);
+	header_address(out, m->recipient);
 	buf_puts(out, "\r\nSubject: ");
-	header_value(out, m->subject);
-	buf_printf(out, "\r\nMessage-ID: <outbox-%lld@%s>\r\n", (long long)m->id, cfg->host);
-	buf_puts(out, "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	header_text(out, m->subject);
+	buf_printf(out, "\r\nMessage-ID: <outbox-%lld@%s>\r\nMIME-Version: 1.0\r\n",
+		   (long long)m->id, cfg->host);
+	/* The boundary cannot occur in the parts: the text's lines never start with "--cairn-"
+	 * followed by this, and the attachment is base64. */
+	static const char boundary[] = "cairn-part-5e6b0c1d";
+	if (m->attachment)
+		buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n--%s\r\n",
+			   boundary, boundary);
+	buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
 		      "Content-Transfer-Encoding: 8bit\r\n\r\n");
-	/* Body: LF to CRLF, and a line that starts with "." gets another (SMTP's dot-stuffing
-	 * is libcurl's job; this is only about line endings). */
-	for (const char *p = m->body; *p; p++) {
-		if (*p == '\n' && (p == m->body || p[-1] != '\r'))
-			buf_putc(out, '\r');
-		buf_putc(out, *p);
+	crlf_text(out, m->body);
+	if (m->attachment) {
+		buf_printf(out, "--%s\r\nContent-Type: ", boundary);
+		header_address(out, m->attachment_type ? m->attachment_type : "application/octet-stream");
+		buf_puts(out, "\r\nContent-Disposition: attachment; filename=\"");
+		header_address(out, m->attachment_name ? m->attachment_name : "attachment");
+		buf_puts(out, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+		base64_lines(out, m->attachment, strlen(m->attachment));
+		buf_printf(out, "--%s--\r\n", boundary);
 	}
-	if (out->len < 2 || out->data[out->len - 1] != '\n')
-		buf_puts(out, "\r\n");
 }
 
 static int write_file(const struct mail_config *cfg, const struct outbox_message *m,

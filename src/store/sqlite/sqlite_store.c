@@ -1,6 +1,7 @@
 /* The SQLite backend: all of its SQL is in stmts[] below, as named prepared statements
  * with placeholders. Nothing here builds SQL from input. */
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_int.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ enum stmt_id {
 	"FROM referral r JOIN client c ON c.id = r.client_id JOIN court_order o ON o.id = r.order_id "
 #define OUTBOX_COLUMNS                                                                        \
 	"id, kind, recipient, subject, body, created_at, attempts, next_attempt_at, "         \
-	"coalesce(sent_at, 0), last_error "
+	"coalesce(sent_at, 0), last_error, attachment_name, attachment_type, attachment "
 
 static const char *const stmts[S_COUNT] = {
 	[S_SETTING_GET] = "SELECT value FROM setting WHERE key = ?1",
@@ -106,17 +107,19 @@ static const char *const stmts[S_COUNT] = {
 	[S_INVITATION_INSERT] = "INSERT INTO invitation(token_digest, client_id, created_at, expires_at) "
 				"VALUES (?1, ?2, ?3, ?4)",
 	[S_OUTBOX_INSERT] = "INSERT INTO outbox(kind, recipient, subject, body, created_at, "
-			    "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+			    "next_attempt_at, attachment_name, attachment_type, attachment) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
 	[S_REFERRAL_BY_REFERENCE] = "SELECT " REFERRAL_COLUMNS REFERRAL_FROM "WHERE r.reference = ?1",
 	[S_REFERRALS_BY_CASE_WORKER] = "SELECT " REFERRAL_COLUMNS REFERRAL_FROM
 				       "WHERE r.case_worker_id = ?1 "
 				       "ORDER BY r.created_at DESC, r.id DESC LIMIT ?2 OFFSET ?3",
 	[S_CLIENT_GET] = "SELECT c.id, c.authority_id, a.name, c.first_name, c.last_name, "
 			 "c.date_of_birth, c.email, c.mobile, c.access_needs, c.group_notes, c.created_at, "
-			 "EXISTS (SELECT 1 FROM user cu WHERE cu.client_id = c.id AND cu.password_hash <> ''), "
+			 "EXISTS (SELECT 1 FROM user cu WHERE cu.client_id = c.id AND "
+			 "(cu.password_hash <> '' OR cu.sign_in_by_link)), "
 			 "r.id, r.reference, r.status, r.created_at, r.case_reference, o.reference, "
 			 "o.court_reference, o.activity_minutes, o.complete_by, r.case_worker_id, "
-			 "o.imposed_on, o.unpaid_hours, w.name "
+			 "o.imposed_on, o.unpaid_hours, w.name, o.id "
 			 "FROM client c JOIN local_authority a ON a.id = c.authority_id "
 			 "JOIN referral r ON r.client_id = c.id JOIN court_order o ON o.id = r.order_id "
 			 "JOIN user w ON w.id = r.case_worker_id "
@@ -137,43 +140,52 @@ static const char *const stmts[S_COUNT] = {
 	[S_INVITATION_USE] = "UPDATE invitation SET used_at = ?2 WHERE token_digest = ?1 "
 			     "AND used_at IS NULL AND expires_at > ?2 RETURNING client_id",
 	[S_CLIENT_ACCOUNT_INSERT] =
-		"INSERT INTO user(email, name, role, client_id, password_hash, created_at) "
+		"INSERT INTO user(email, name, role, client_id, password_hash, sign_in_by_link, created_at) "
 		"SELECT coalesce(c.email, 'client-' || c.id || '@clients.invalid'), "
-		"c.first_name || ' ' || c.last_name, 'client', c.id, ?2, ?3 FROM client c WHERE c.id = ?1 "
-		"ON CONFLICT(client_id) DO UPDATE SET password_hash = excluded.password_hash",
+		"c.first_name || ' ' || c.last_name, 'client', c.id, coalesce(?2, ''), ?2 IS NULL, ?3 "
+		"FROM client c WHERE c.id = ?1 "
+		"ON CONFLICT(client_id) DO UPDATE SET password_hash = excluded.password_hash, "
+		"sign_in_by_link = excluded.sign_in_by_link",
 };
 
-struct sqlite_store {
-	struct store base;
-	sqlite3 *db;
-	sqlite3_stmt *prepared[S_COUNT];
-};
+static sqlite3_stmt *stmt(struct store *s, enum stmt_id id)
+{
+	return sqlite_stmt(s, SQLITE_SLOTS_CORE + (int)id, stmts[id]);
+}
+
+#define bind_text sqlite_bind_text
+#define bind_id sqlite_bind_id
+#define col_text sqlite_col_text
+#define step_done sqlite_step_done
+#define exec sqlite_exec
+#define count_query sqlite_count
 
 static struct sqlite_store *impl(struct store *s)
 {
-	return (struct sqlite_store *)(void *)s;
+	return sqlite_impl(s);
 }
 
-/* The prepared statement, reset and with its bindings cleared. */
-static sqlite3_stmt *stmt(struct store *s, enum stmt_id id)
+_Static_assert(S_COUNT <= SQLITE_SLOTS_PER_FILE, "too many statements for the slots");
+
+sqlite3_stmt *sqlite_stmt(struct store *s, int slot, const char *sql)
 {
-	struct sqlite_store *q = impl(s);
-	if (q->prepared[id] == NULL) {
-		if (sqlite3_prepare_v3(q->db, stmts[id], -1, SQLITE_PREPARE_PERSISTENT,
-				       &q->prepared[id], NULL) != SQLITE_OK) {
+	struct sqlite_store *q = sqlite_impl(s);
+	if (q->prepared[slot] == NULL) {
+		if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->prepared[slot],
+				       NULL) != SQLITE_OK) {
 			/* The SQL is ours: failing to prepare it is a bug, found by the tests. */
-			log_error("sqlite: cannot prepare statement %d: %s", (int)id,
+			log_error("sqlite: cannot prepare statement %d: %s", slot,
 				  sqlite3_errmsg(q->db));
 			abort();
 		}
 	}
-	sqlite3_stmt *st = q->prepared[id];
+	sqlite3_stmt *st = q->prepared[slot];
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return st;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void sqlite_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
@@ -181,8 +193,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
-/* An id of 0 stands for "none" and is stored as NULL. */
-static void bind_id(sqlite3_stmt *st, int i, int64_t v)
+void sqlite_bind_id(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v)
 		sqlite3_bind_int64(st, i, v);
@@ -190,7 +201,7 @@ static void bind_id(sqlite3_stmt *st, int i, int64_t v)
 		sqlite3_bind_null(st, i);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i, struct pool *p)
+const char *sqlite_col_text(sqlite3_stmt *st, int i, struct pool *p)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	if (t == NULL)
@@ -198,21 +209,21 @@ static const char *col_text(sqlite3_stmt *st, int i, struct pool *p)
 	return pool_strndup(p, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
-static int step_done(struct store *s, sqlite3_stmt *st)
+int sqlite_step_done(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_error("sqlite: %s", sqlite3_errmsg(impl(s)->db));
+		log_error("sqlite: %s", sqlite3_errmsg(sqlite_impl(s)->db));
 		return -1;
 	}
 	return 0;
 }
 
-static int exec(struct store *s, const char *sql)
+int sqlite_exec(struct store *s, const char *sql)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(impl(s)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(sqlite_impl(s)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		log_error("sqlite: %s: %s", sql, msg ? msg : "?");
 		sqlite3_free(msg);
 		return -1;
@@ -220,12 +231,12 @@ static int exec(struct store *s, const char *sql)
 	return 0;
 }
 
-static int count_query(struct store *s, sqlite3_stmt *st, int64_t *out)
+int sqlite_count(struct store *s, sqlite3_stmt *st, int64_t *out)
 {
 	int rc = sqlite3_step(st);
 	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : (log_error("sqlite: %s", sqlite3_errmsg(impl(s)->db)), -1);
+	return rc == SQLITE_ROW ? 0 : (log_error("sqlite: %s", sqlite3_errmsg(sqlite_impl(s)->db)), -1);
 }
 
 /* ---- connection and migrations ------------------------------------------------ */
@@ -235,7 +246,7 @@ static void sq_close(struct store *s)
 	if (s == NULL)
 		return;
 	struct sqlite_store *q = impl(s);
-	for (int i = 0; i < S_COUNT; i++)
+	for (int i = 0; i < SQLITE_SLOTS; i++)
 		sqlite3_finalize(q->prepared[i]);
 	sqlite3_close(q->db);
 	free(q);
@@ -489,7 +500,7 @@ static int sq_sign_in_failures_clear(struct store *s, const char *email)
 
 /* ---- referrals ----------------------------------------------------------------- */
 
-static int insert_outbox(struct store *s, const struct outbox_message *m, int64_t now)
+int sqlite_insert_outbox(struct store *s, const struct outbox_message *m, int64_t now)
 {
 	sqlite3_stmt *st = stmt(s, S_OUTBOX_INSERT);
 	bind_text(st, 1, m->kind);
@@ -497,6 +508,9 @@ static int insert_outbox(struct store *s, const struct outbox_message *m, int64_
 	bind_text(st, 3, m->subject);
 	bind_text(st, 4, m->body);
 	sqlite3_bind_int64(st, 5, now);
+	bind_text(st, 6, m->attachment_name);
+	bind_text(st, 7, m->attachment_type);
+	bind_text(st, 8, m->attachment);
 	return step_done(s, st);
 }
 
@@ -572,7 +586,7 @@ static int sq_referral_create(struct store *s, struct pool *p, const struct refe
 			goto fail;
 	}
 	for (int i = 0; i < 2; i++)
-		if (r->messages[i].recipient && insert_outbox(s, &r->messages[i], r->now) != 0)
+		if (r->messages[i].recipient && sqlite_insert_outbox(s, &r->messages[i], r->now) != 0)
 			goto fail;
 	if (exec(s, "COMMIT") != 0)
 		goto fail;
@@ -668,6 +682,7 @@ static int sq_client_get(struct store *s, struct pool *p, int64_t client_id,
 		c->imposed_on = col_text(st, 22, p);
 		c->unpaid_hours = sqlite3_column_int(st, 23);
 		c->case_worker_name = col_text(st, 24, p);
+		c->order_id = sqlite3_column_int64(st, 25);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
@@ -701,6 +716,9 @@ static void read_outbox(sqlite3_stmt *st, struct pool *p, struct outbox_message 
 	m->next_attempt_at = sqlite3_column_int64(st, 7);
 	m->sent_at = sqlite3_column_int64(st, 8);
 	m->last_error = col_text(st, 9, p);
+	m->attachment_name = col_text(st, 10, p);
+	m->attachment_type = col_text(st, 11, p);
+	m->attachment = col_text(st, 12, p);
 }
 
 static int read_outbox_rows(sqlite3_stmt *st, struct pool *p, int limit,
@@ -838,6 +856,34 @@ static const struct store_ops sqlite_ops = {
 	.outbox_pending = sq_outbox_pending,
 	.invitation_client = sq_invitation_client,
 	.invitation_accept = sq_invitation_accept,
+	.demo_load = sqlite_demo_load, /* sqlite_demo.c */
+	/* sqlite_sessions.c */
+	.welcome_tasks = sqlite_welcome_tasks,
+	.welcome_task_get = sqlite_welcome_task_get,
+	.welcome_call_add = sqlite_welcome_call_add,
+	.sign_in_link_add = sqlite_sign_in_link_add,
+	.sign_in_link_use = sqlite_sign_in_link_use,
+	.user_by_id = sqlite_user_by_id,
+	.user_sign_in_by_link = sqlite_user_sign_in_by_link,
+	.topics_list = sqlite_topics_list,
+	.topic_add = sqlite_topic_add,
+	.facilitators_list = sqlite_facilitators_list,
+	.sessions_add = sqlite_sessions_add,
+	.sessions_between = sqlite_sessions_between,
+	.sessions_for_facilitator = sqlite_sessions_for_facilitator,
+	.session_get = sqlite_session_get,
+	.booking_add = sqlite_booking_add,
+	.booking_cancel = sqlite_booking_cancel,
+	.booking_get = sqlite_booking_get,
+	.bookings_for_client = sqlite_bookings_for_client,
+	.register_rows = sqlite_register_rows,
+	.register_save = sqlite_register_save,
+	.order_hours = sqlite_order_hours,
+	.client_timeline = sqlite_client_timeline,
+	.reminders_due = sqlite_reminders_due,
+	.reminder_queue = sqlite_reminder_queue,
+	.orders_ending_soon = sqlite_orders_ending_soon,
+	.order_alert_queue = sqlite_order_alert_queue,
 };
 
 struct store *sqlite_store_open(const char *path, struct err *e)

@@ -1,0 +1,104 @@
+#include "app/scheduler.h"
+
+#include <string.h>
+
+#include "app/app.h"
+#include "core/log.h"
+#include "domain/civil_date.h"
+#include "domain/ledger.h"
+#include "domain/london_time.h"
+#include "html/tpl.h"
+
+static const char *render(struct pool *p, const char *name, struct tpl_vars *v)
+{
+	struct buf b;
+	buf_init(&b);
+	if (tpl_render(name, v, &b) != 0)
+		log_error("no template %s", name);
+	const char *r = pool_strndup(p, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return r;
+}
+
+static const char *when(struct pool *p, int64_t t)
+{
+	char *s = pool_alloc(p, LONDON_FORMAT_MAX);
+	london_format(t, s, LONDON_FORMAT_MAX);
+	return s;
+}
+
+static int reminders(struct store *s, struct pool *p, int64_t now)
+{
+	struct reminder_due *rows;
+	size_t n = 0;
+	int queued = 0;
+	if (s->ops->reminders_due(s, p, now, 100, &rows, &n) != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tpl_vars *v = tpl_vars_new(p);
+		tpl_set(v, "first_name", rows[i].first_name);
+		tpl_set(v, "topic", rows[i].session.topic_name);
+		tpl_set(v, "when", when(p, rows[i].session.starts_at));
+		tpl_set(v, "base_url", app.base_url);
+		tpl_set_int(v, "booking_id", rows[i].booking_id);
+		struct outbox_message m = {
+			.kind = "reminder",
+			.recipient = rows[i].email,
+			.subject = pool_printf(p, "Reminder: %s, %s", rows[i].session.topic_name,
+					       when(p, rows[i].session.starts_at)),
+			.body = render(p, "email/reminder", v),
+		};
+		if (s->ops->reminder_queue(s, rows[i].booking_id, &m, now) == 0)
+			queued++;
+	}
+	return queued;
+}
+
+static int ending_soon(struct store *s, struct pool *p, int64_t now)
+{
+	struct civil_date by = civil_date_from_days(civil_date_to_days(london_date(now)) +
+						     SCHEDULER_ENDING_SOON_DAYS);
+	char by_iso[11];
+	civil_date_iso(by, by_iso);
+	struct order_due *rows;
+	size_t n = 0;
+	int queued = 0;
+	if (s->ops->orders_ending_soon(s, p, by_iso, 100, &rows, &n) != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct order_due *o = &rows[i];
+		struct tpl_vars *v = tpl_vars_new(p);
+		char left[48];
+		ledger_format_minutes(o->activity_minutes - o->counted_minutes, left, sizeof(left));
+		struct civil_date d;
+		char date[CIVIL_DATE_LONG_MAX] = "";
+		if (civil_date_parse(o->complete_by, &d) == 0)
+			civil_date_long(d, date, sizeof(date));
+		tpl_set(v, "case_worker_name", o->case_worker_name);
+		tpl_set(v, "client_name", pool_printf(p, "%s %s", o->first_name, o->last_name));
+		tpl_set(v, "order_reference", o->order_reference);
+		tpl_set(v, "complete_by", pool_strdup(p, date));
+		tpl_set(v, "hours_left", pool_strdup(p, left));
+		tpl_set(v, "base_url", app.base_url);
+		tpl_set_int(v, "client_id", o->client_id);
+		struct outbox_message m = {
+			.kind = "ending_soon",
+			.recipient = o->case_worker_email,
+			.subject = pool_printf(p, "Order ending soon with hours left: %s %s",
+					       o->first_name, o->last_name),
+			.body = render(p, "email/ending_soon", v),
+		};
+		int done = 0;
+		if (s->ops->order_alert_queue(s, o->order_id, "ending_soon", &m, now, &done) == 0)
+			queued += done;
+	}
+	return queued;
+}
+
+int scheduler_run(struct store *s, int64_t now)
+{
+	struct pool *p = pool_new();
+	int n = reminders(s, p, now) + ending_soon(s, p, now);
+	pool_free(p);
+	return n;
+}
