@@ -26,7 +26,7 @@ FUZZ = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
-.PHONY: all demo check bench setup-check unit fuzz-replay integration e2e valgrind clean format
+.PHONY: all demo check bench setup-check unit fuzz fuzz-replay integration e2e valgrind clean format
 
 all: build/cairn
 
@@ -71,6 +71,20 @@ build/san/tests/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJ)
 build/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(SAN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN) -O1 -Wno-missing-prototypes -o $@ $< tests/fuzz/replay.c $(SAN_OBJ) $(LDLIBS)
+
+# make fuzz: each harness under libFuzzer (clang) for FUZZ_SECONDS, new inputs kept in
+# build/fuzz/NAME-corpus (the committed seeds stay small), crashes in build/fuzz/NAME-artifacts.
+FUZZ_SECONDS ?= 60
+fuzz: build/gen/embedded.c
+	@mkdir -p build/fuzz
+	@for f in $(FUZZ); do n=$${f#fuzz_}; echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	  clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
+	    -std=c17 -Isrc -Ibuild/gen $(PKG_CFLAGS) tests/fuzz/$$f.c $(LIB_SRC) build/gen/embedded.c \
+	    $(LDLIBS) -o build/fuzz/$$f || exit 1; \
+	  mkdir -p build/fuzz/$$n-corpus build/fuzz/$$n-artifacts; \
+	  build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -print_final_stats=1 \
+	    -artifact_prefix=build/fuzz/$$n-artifacts/ build/fuzz/$$n-corpus tests/fuzz/corpus/$$n || exit 1; \
+	done
 
 unit: $(UNIT)
 	@for t in $(UNIT); do echo "unit: $$t"; $$t || exit 1; done
@@ -117,3 +131,9 @@ format:
 
 clean:
 	rm -rf build
+
+# Load, memory and durability benchmarks against nginx and a Flask peer (bench/run);
+# appends the table to docs/benchmarks.md. Needs about 5 minutes.
+.PHONY: bench
+bench:
+	bench/run

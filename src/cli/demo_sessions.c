@@ -41,14 +41,15 @@ static int add_sessions(struct store *s, struct pool *p, int64_t now, int64_t fa
 			int64_t at;
 			if (london_to_utc(d, slots[k].hour, slots[k].minute, &at) != 0)
 				continue;
-			rows[n++] = (struct group_session){
+			rows[n] = (struct group_session){
 				.topic_id = topics[t++ % ntopics].id,
 				.starts_at = at,
 				.minutes = 120,
 				.capacity = 12,
 				.facilitator_id = facilitator_id,
-				.joining_link = pool_printf(p, "https://meet.example.org/cairn-demo-%zu", n),
+				.joining_link = pool_printf(p, "https://meet.example.org/cairn-demo-%zu", n + 1),
 			};
+			n++;
 		}
 	}
 	struct err e;

@@ -103,10 +103,11 @@ int http_parse_cookies(struct pool *pool, const char *header, struct http_param 
 			v++;
 			vlen -= 2;
 		}
-		if (utf8_check_text(start, len) != 0)
-			return -1;
-		if (*count >= max)
-			return -1;
+		/* A crumb that is not text is skipped, as browsers skip what they cannot read:
+		 * one bad cookie should not sign the person out. Past the limit, the rest are
+		 * dropped. */
+		if (utf8_check_text(start, len) != 0 || *count >= max)
+			continue;
 		out[*count].name = pool_strndup(pool, start, nlen);
 		out[*count].value = pool_strndup(pool, v, vlen);
 		(*count)++;
