@@ -53,6 +53,26 @@ static int serve_usage(void)
 	return 0;
 }
 
+/* mkdir -p: the mail folder's parents too (var/mail in a fresh checkout). */
+static int make_dirs(const char *path)
+{
+	char p[4096];
+	int n = snprintf(p, sizeof(p), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(p)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *c = p + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		if (mkdir(p, 0750) != 0 && errno != EEXIST)
+			return -1;
+		*c = '/';
+	}
+	return mkdir(p, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 static int load_csrf_key(struct store *s)
 {
 	struct pool *p = pool_new();
@@ -151,7 +171,15 @@ static int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "cairn serve: --threads wants a number from 1 to 256\n");
 		return 2;
 	}
-	if (app.mail_dir && mkdir(app.mail_dir, 0750) != 0 && errno != EEXIST) {
+	char *retry_end = NULL;
+	long retry_s = retry_text ? strtol(retry_text, &retry_end, 10) : 30;
+	if (retry_text && (retry_end == retry_text || *retry_end != '\0'))
+		retry_s = 0;
+	if (retry_s < 1 || retry_s > 86400) {
+		fprintf(stderr, "cairn serve: --mail-retry wants seconds from 1 to 86400\n");
+		return 2;
+	}
+	if (app.mail_dir && make_dirs(app.mail_dir) != 0) {
 		fprintf(stderr, "cairn serve: cannot create %s: %s\n", app.mail_dir, strerror(errno));
 		return 1;
 	}
@@ -187,11 +215,7 @@ static int cmd_serve(int argc, char **argv)
 	mail.mail_dir = app.mail_dir;
 	mail.from = app.mail_from;
 	mail.host = host;
-	mail.retry_s = retry_text ? atoi(retry_text) : 30;
-	if (mail.retry_s < 1 || mail.retry_s > 86400) {
-		fprintf(stderr, "cairn serve: --mail-retry wants seconds from 1 to 86400\n");
-		return 2;
-	}
+	mail.retry_s = (int)retry_s;
 	if (sender_start(&mail, &e) != 0) {
 		fprintf(stderr, "cairn serve: %s\n", e.msg);
 		return 1;

@@ -93,7 +93,9 @@ static const char *const stmts[S_COUNT] = {
 	[S_FAILURES_EMAIL] = "SELECT count(*) FROM sign_in_failure WHERE email = ?1 AND at > ?2",
 	[S_FAILURES_ADDRESS] = "SELECT count(*) FROM sign_in_failure WHERE address = ?1 AND at > ?2",
 	[S_FAILURES_CLEAR] = "DELETE FROM sign_in_failure WHERE email = ?1",
-	[S_REFERRAL_BY_FORM_TOKEN] = "SELECT reference FROM referral WHERE form_token = ?1",
+	/* Per case worker: a token seen from someone else is not their double click. */
+	[S_REFERRAL_BY_FORM_TOKEN] = "SELECT reference FROM referral WHERE form_token = ?1 AND "
+				     "case_worker_id = ?2",
 	[S_CLIENT_INSERT] = "INSERT INTO client(authority_id, first_name, last_name, date_of_birth, "
 			    "email, mobile, access_needs, group_notes, created_at) "
 			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -522,6 +524,7 @@ static int sq_referral_create(struct store *s, struct pool *p, const struct refe
 		return err_set(e, "the database is busy; please try again");
 	sqlite3_stmt *st = stmt(s, S_REFERRAL_BY_FORM_TOKEN);
 	bind_text(st, 1, r->form_token);
+	sqlite3_bind_int64(st, 2, r->case_worker_id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*reference = col_text(st, 0, p);
 		sqlite3_reset(st);
