@@ -14,7 +14,7 @@ struct ics_event {
 	const char *description;  /* may be NULL */
 	const char *url;          /* may be NULL */
 	int cancelled;
-	int sequence;             /* 0 when made, 1 when cancelled */
+	int sequence;             /* grows with each change: a cancellation is higher */
 };
 
 /* Appends a whole VCALENDAR with the events to out: CRLF line endings, lines folded at

@@ -8,9 +8,16 @@
 #include "domain/ics.h"
 #include "domain/ledger.h"
 
+/* Every booking of a session by one client shares the UID, so each file must carry a higher
+ * SEQUENCE than the last for calendars to apply it (RFC 5546): the cancellation after the
+ * booking, a new booking after the cancellation. It is taken from the clock, two a second,
+ * the cancellation the later of the two. */
+#define BOOKINGS_SEQUENCE_EPOCH 1767225600 /* 2026-01-01T00:00:00Z */
+
 const char *bookings_ics(struct http_request *req, const struct group_session *g,
 			 int64_t client_id, int cancelled)
 {
+	int64_t since = app_now() - BOOKINGS_SEQUENCE_EPOCH;
 	struct ics_event ev = {
 		.uid = pool_printf(req->pool, "session-%lld-client-%lld@cairn", (long long)g->id,
 				   (long long)client_id),
@@ -19,11 +26,11 @@ const char *bookings_ics(struct http_request *req, const struct group_session *g
 		.summary = pool_printf(req->pool, "Cairn session: %s", g->topic_name),
 		.description = pool_printf(req->pool,
 					   "An online group session. The link to join appears on "
-					   "your booking 15 minutes before the start: %s/bookings",
+					   "your booking 15 minutes before the start: %s/",
 					   app.base_url),
 		.url = pool_printf(req->pool, "%s/sessions/%lld", app.base_url, (long long)g->id),
 		.cancelled = cancelled,
-		.sequence = cancelled ? 1 : 0,
+		.sequence = (int)(2 * (since > 0 ? since : 0)) + (cancelled ? 1 : 0),
 	};
 	struct buf b;
 	buf_init(&b);
@@ -87,7 +94,8 @@ void bookings_show(struct http_request *req, struct http_response *res)
 	int live = strcmp(b.status, "booked") == 0;
 	tpl_set_bool(v, "cancelled", !live);
 	tpl_set_bool(v, "just_booked", http_query(req, "booked") != NULL && live);
-	tpl_set_bool(v, "can_cancel", live && now < g->starts_at);
+	/* Not once the register has it: the attendance would be left credited. */
+	tpl_set_bool(v, "can_cancel", live && now < g->starts_at && b.outcome == NULL);
 	int64_t ends = g->starts_at + (int64_t)g->minutes * 60;
 	/* The joining link only for a live booking, from 15 minutes before the start to the
 	 * end: nobody else ever sees it. */
@@ -117,7 +125,8 @@ void bookings_cancel(struct http_request *req, struct http_response *res)
 	int rc = ar->store->ops->booking_cancel(ar->store, b.id, c.id, app_now(), &m);
 	if (rc == STORE_NOT_FOUND) {
 		app_error(req, res, 409, "This booking cannot be cancelled",
-			  "It has been cancelled already, or the session has started.");
+			  "It has been cancelled already, the session has started, or the "
+			  "register has been taken.");
 		return;
 	}
 	if (rc != 0) {

@@ -135,7 +135,8 @@ static const char *const stmts[S_COUNT] = {
 		     "VALUES (?1, ?2, ?3, ?4, ?5)",
 	[B_CANCEL] = "UPDATE booking SET status = 'cancelled', cancelled_at = ?3 WHERE id = ?1 AND "
 		     "client_id = ?2 AND status = 'booked' AND "
-		     "(SELECT g.starts_at FROM group_session g WHERE g.id = session_id) > ?3",
+		     "(SELECT g.starts_at FROM group_session g WHERE g.id = session_id) > ?3 AND "
+		     "NOT EXISTS (SELECT 1 FROM register_entry e WHERE e.booking_id = booking.id)",
 	[B_GET] = "SELECT " BOOKING_COLUMNS BOOKING_FROM "WHERE b.id = ?1",
 	[B_UPCOMING] = "SELECT " BOOKING_COLUMNS BOOKING_FROM "WHERE b.client_id = ?1 AND "
 		       "b.status = 'booked' AND g.starts_at + g.minutes * 60 > ?2 "
