@@ -104,9 +104,12 @@ static void nav_item(struct tpl_vars *v, const char *href, const char *label, co
 	struct tpl_vars *item = tpl_add(v, "nav");
 	tpl_set(item, "href", href);
 	tpl_set(item, "label", label);
+	/* The page itself or one under it, except href/new: "Make a referral" (/referrals/new)
+	 * has its own item, and "My referrals" (/referrals) must not be current there too. */
 	size_t n = strlen(href);
 	tpl_set_bool(item, "current", strcmp(path, href) == 0 ||
-					      (n > 1 && strncmp(path, href, n) == 0 && path[n] == '/'));
+					      (n > 1 && strncmp(path, href, n) == 0 && path[n] == '/' &&
+					       strcmp(path + n, "/new") != 0));
 }
 
 static void layout_vars(struct http_request *req, struct app_request *ar)

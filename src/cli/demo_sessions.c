@@ -110,7 +110,7 @@ static int add_client(struct store *s, struct pool *p, const char *hash, int64_t
 		.access_needs = "Uses a phone, not a computer",
 		.invitation_digest = digest,
 		.invitation_expires_at = now + 14 * 86400,
-		.now = now,
+		.now = now - 5 * 86400, /* referred last week */
 	};
 	const char *saved;
 	struct err e;
@@ -131,8 +131,38 @@ static int add_client(struct store *s, struct pool *p, const char *hash, int64_t
 		if (sessions[i] && s->ops->booking_add(s, sessions[i], c.id, now, NULL, &booking, &refusal) != 0)
 			return -1;
 	}
-	printf("  %-34s client (Jamie Demo), referred by the Glasgow case worker, 2 bookings\n",
-	       DEMO_CLIENT_EMAIL);
+	/* Yesterday afternoon's session, booked three days ago, whose register is still to be
+	 * taken: the facilitator's first job in the demo. */
+	struct user fac;
+	struct topic *topics;
+	size_t ntopics = 0;
+	int64_t yesterday;
+	if (s->ops->user_by_email(s, p, "facilitator@demo.cairn.scot", &fac) != 0 ||
+	    s->ops->topics_list(s, p, &topics, &ntopics) != 0 || ntopics == 0 ||
+	    london_to_utc(civil_date_from_days(civil_date_to_days(today) - 1), 14, 0, &yesterday) != 0)
+		return -1;
+	struct group_session past = {
+		.topic_id = topics[0].id,
+		.starts_at = yesterday,
+		.minutes = 120,
+		.capacity = 12,
+		.facilitator_id = fac.id,
+		.joining_link = "https://meet.example.org/cairn-demo-yesterday",
+	};
+	if (s->ops->sessions_add(s, &past, 1, now - 3 * 86400, &e) != 0)
+		return -1;
+	struct group_session *held;
+	size_t nheld = 0;
+	int64_t booking;
+	int refusal;
+	if (s->ops->sessions_between(s, p, yesterday, yesterday + 1, 0, 0, 1, &held, &nheld) != 0 ||
+	    nheld != 1 ||
+	    s->ops->booking_add(s, held[0].id, c.id, now - 3 * 86400, NULL, &booking, &refusal) != 0 ||
+	    refusal != 0)
+		return -1;
+	printf("  %-34s client (Jamie Demo), referred by the Glasgow case worker, booked on\n"
+	       "  %-34s yesterday's session (register to take) and two to come\n",
+	       DEMO_CLIENT_EMAIL, "");
 	return 0;
 }
 

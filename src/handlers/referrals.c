@@ -25,7 +25,8 @@ struct question {
 static const struct question client_questions[] = {
 	{"first_name", "First name", NULL, "text", NULL, "off", NULL, 0, 0},
 	{"last_name", "Last name", NULL, "text", NULL, "off", NULL, 0, 0},
-	{"date_of_birth", "Date of birth", "For example, 23/03/1989", "text", "numeric", "off",
+	/* Dates take no inputmode="numeric": a phone's number pad has no "/" to type. */
+	{"date_of_birth", "Date of birth", "For example, 23/03/1989", "text", NULL, "off",
 	 "fixed-10", 0, 0},
 	{"email", "Email address", "We send the client's invitation here. Give an email address, a mobile number, or both.",
 	 "email", NULL, "off", NULL, 0, 0},
@@ -36,7 +37,7 @@ static const struct question order_questions[] = {
 	{"case_reference", "Case reference (optional)",
 	 "Your case-management system's reference for this client", "text", NULL, "off", "fixed-20", 0, 0},
 	{"order_reference", "Court order reference", NULL, "text", NULL, "off", "fixed-20", 0, 0},
-	{"order_date", "Date the order was imposed", "For example, 02/11/2026", "text", "numeric",
+	{"order_date", "Date the order was imposed", "For example, 02/11/2026", "text", NULL,
 	 "off", "fixed-10", 0, 0},
 	{"unpaid_hours", "Unpaid work hours imposed", "Between 20 and 300", "text", "numeric", "off",
 	 "fixed-4", 0, 0},
@@ -44,7 +45,7 @@ static const struct question order_questions[] = {
 	 "fixed-4", 0, 0},
 	{"complete_by", "Date the order must be completed by",
 	 "Left blank, it is 3 months after the order for 100 hours or fewer, and 6 months for more",
-	 "text", "numeric", "off", "fixed-10", 0, 0},
+	 "text", NULL, "off", "fixed-10", 0, 0},
 };
 
 static const struct question support_questions[] = {

@@ -67,6 +67,7 @@ static void show(struct http_request *req, struct http_response *res,
 	tpl_set(v, "length", app_minutes_text(req, g->minutes));
 	tpl_set_int(v, "session_minutes", g->minutes);
 	tpl_set_bool(v, "saved", http_query(req, "saved") != NULL);
+	tpl_set_bool(v, "not_started", app_now() < g->starts_at);
 	for (size_t i = 0; i < n; i++) {
 		const struct register_row *r = &rows[i];
 		const struct row_state *st = states ? &states[i] : NULL;
@@ -251,6 +252,9 @@ void register_save(struct http_request *req, struct http_response *res)
 						g.minutes);
 		else if (o == OUTCOME_FAILED_TO_COMPLY && st->note == NULL)
 			st->error = "Say in the note how the client failed to comply";
+		else if (o != OUTCOME_ABSENCE_ACCEPTED && app_now() < g.starts_at)
+			st->error = "This can be recorded once the session has started. Before then, "
+				    "only an accepted absence can be recorded";
 		else if (o == OUTCOME_ABSENCE_ACCEPTED && st->reason == NULL)
 			st->error = "Enter why the absence was accepted";
 		if (st->error) {

@@ -375,14 +375,31 @@ class RegisterTests(ServerTestCase):
         # The current outcome is the one nothing supersedes: the booking page agrees.
         self.assertIn("Attended: 2 hours counted", p.http.get("/bookings/%d" % b).text)
 
-    def test_a_booking_with_its_register_taken_cannot_be_cancelled(self):
-        # Registers may be taken early (the demo's sessions are all ahead), so a client
-        # could still be before the start when their attendance is recorded.
+    def test_before_the_start_only_an_accepted_absence_can_be_recorded(self):
         p = self.client()
         sid = add_session(self.server, self.future + self.slot_no() * DAY)
         b = book_ok(p, sid)
-        self.assert_saved(save_register(self.facilitator, sid, {b: {"outcome": "attended"}}), sid)
-        self.assertEqual(counted(self.server, p.order_id), 120)
+        self.assertIn("has not started yet", self.facilitator.get("/register/%d" % sid).text)
+        for outcome in ("attended", "did_not_attend", "failed_to_comply"):
+            with self.subTest(outcome=outcome):
+                fields = {"outcome": outcome}
+                if outcome == "failed_to_comply":
+                    fields["note"] = "disruptive"
+                r = save_register(self.facilitator, sid, {b: fields})
+                self.assertEqual(r.status, 400)
+                self.assertIn("once the session has started", r.text)
+        self.assertEqual(self.server.scalar(
+            "SELECT count(*) FROM register_entry WHERE booking_id = ?", (b,)), 0)
+        self.assertEqual(counted(self.server, p.order_id), 0)
+
+    def test_a_booking_with_its_register_taken_cannot_be_cancelled(self):
+        # An absence may be accepted before the start (the client phoned in), so a client
+        # could still be before the start when their register line is recorded.
+        p = self.client()
+        sid = add_session(self.server, self.future + self.slot_no() * DAY)
+        b = book_ok(p, sid)
+        self.assert_saved(save_register(self.facilitator, sid, {
+            b: {"outcome": "absence_accepted", "reason": "Hospital appointment"}}), sid)
         self.assertNotIn('action="/bookings/%d/cancel"' % b, p.http.get("/bookings/%d" % b).text)
         r = cancel(p, b)
         self.assertEqual(r.status, 409)
@@ -390,7 +407,7 @@ class RegisterTests(ServerTestCase):
                          "booked")
         # The line stays on the register, where it can be corrected.
         self.assertIn(b, register_lines(self.facilitator.get("/register/%d" % sid).page))
-        self.assertEqual(self.assert_totals(p), 120)
+        self.assertEqual(self.assert_totals(p), 0)
 
     def test_the_ledger_refuses_update_and_delete(self):
         p = self.client()

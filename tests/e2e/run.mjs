@@ -1,0 +1,730 @@
+// End-to-end tests: Cairn's real binary, driven through Debian's Chromium with
+// playwright-core, with axe-core checking every page a scenario lands on.
+//
+//   CAIRN_BIN=build/cairn node tests/e2e/run.mjs        (make e2e)
+//
+// Plain Node (18 or later), no test framework. Starts its own server on a free loopback
+// port with a fresh database and demo data, runs the scenarios in order, prints one line
+// per scenario and exits non-zero if any failed. Talks only to 127.0.0.1.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const BIN = process.env.CAIRN_BIN;
+const CHROMIUM = process.env.CAIRN_CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = 'cairn-demo-password';
+const CASE_WORKER = 'caseworker@demo.cairn.scot';
+const FIFE_CASE_WORKER = 'caseworker.fife@demo.cairn.scot';
+const ADMIN = 'admin@demo.cairn.scot';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const REFERENCE = /\bR-[0-9A-Z]{4}-[0-9A-Z]{4}\b/;
+// Guards against a hang, not targets.
+const DEADLINE_MS = 240 * 1000;
+const SCENARIO_MS = 60 * 1000;
+
+if (!BIN) {
+  console.error('e2e: set CAIRN_BIN to the cairn binary (make e2e does)');
+  process.exit(2);
+}
+
+// ---- small helpers --------------------------------------------------------------------
+
+class Failure extends Error {}
+
+function assert(cond, message) {
+  if (!cond) throw new Failure(message);
+}
+
+function equal(actual, expected, what) {
+  if (actual !== expected)
+    throw new Failure(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The status of a GET, or 0 when nothing answers (node:http rather than fetch, which
+// Node 18 still flags as experimental).
+function getStatus(url) {
+  return new Promise((resolve) => {
+    const req = http.get(url, (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', () => resolve(0));
+    req.setTimeout(2000, () => { req.destroy(); resolve(0); });
+  });
+}
+
+// Dates as the service sees them: the civil date in Europe/London.
+function londonToday() {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London', year: 'numeric', month: 'numeric', day: 'numeric',
+  }).formatToParts(new Date());
+  const get = (t) => Number(parts.find((p) => p.type === t).value);
+  return { y: get('year'), m: get('month'), d: get('day') };
+}
+
+function addMonths({ y, m, d }, months) {
+  const index = y * 12 + (m - 1) + months;
+  const ny = Math.floor(index / 12);
+  const nm = (index % 12) + 1;
+  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+  return { y: ny, m: nm, d: Math.min(d, last) };
+}
+
+const pad = (n) => String(n).padStart(2, '0');
+const ukDate = ({ y, m, d }) => `${pad(d)}/${pad(m)}/${y}`;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August',
+  'September', 'October', 'November', 'December'];
+const longDate = ({ y, m, d }) => `${d} ${MONTHS[m - 1]} ${y}`;
+
+// An order imposed on the 10th of last month: always in the past, never more than 5 years.
+function orderDate() {
+  const t = londonToday();
+  return { ...addMonths(t, -1), d: 10 };
+}
+
+// ---- the server -----------------------------------------------------------------------
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'cairn-e2e-'));
+const db = path.join(work, 'cairn.db');
+const mailDir = path.join(work, 'mail');
+mkdirSync(mailDir);
+let server = null;
+let serverLog = '';
+let browser = null;
+
+function runBin(args) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8' });
+  if (r.status !== 0)
+    throw new Error(`${path.basename(BIN)} ${args[0]} failed (${r.status}): ${r.stderr || r.stdout}`);
+}
+
+async function startServer(port, base) {
+  runBin(['migrate', '--db', db]);
+  runBin(['demo-data', '--db', db]);
+  server = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--mail-dir', mailDir,
+    '--base-url', base, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const keep = (chunk) => { serverLog = (serverLog + chunk).slice(-20000); };
+  server.stdout.on('data', keep);
+  server.stderr.on('data', keep);
+  const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve({ code, signal })));
+  exited.then(({ code, signal }) => { server.exitedWith = code ?? signal; });
+  server.exited = exited;
+  for (let i = 0; i < 100; i++) {
+    const early = await Promise.race([exited, sleep(100).then(() => null)]);
+    if (early) throw new Error(`the server exited at start (${early.code ?? early.signal}):\n${serverLog}`);
+    if ((await getStatus(`${base}/healthz`)) === 200) return;
+  }
+  throw new Error(`the server did not answer /healthz within 10 s:\n${serverLog}`);
+}
+
+async function stopServer() {
+  if (!server) return null;
+  if (server.exitCode !== null || server.signalCode !== null)
+    return `the server had stopped before the end (${server.exitCode ?? server.signalCode})`;
+  server.kill('SIGTERM');
+  const result = await Promise.race([server.exited, sleep(10000).then(() => null)]);
+  if (!result) {
+    server.kill('SIGKILL');
+    return 'the server did not stop within 10 s of SIGTERM';
+  }
+  if (result.code !== 0) return `the server exited with ${result.code ?? result.signal} after SIGTERM`;
+  return null;
+}
+
+// ---- pages and accessibility ----------------------------------------------------------
+
+// Every document a page loads must be checked with axe before the scenario moves on:
+// `landed` checks it, and `allChecked` fails a scenario that left one unchecked.
+const pages = [];
+let axeRuns = 0;
+let axeMs = 0;
+
+async function newPage(context, label, { noScript = false } = {}) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  page.cairn = { label, noScript, loads: 0, checked: 0, problems: [] };
+  page.on('domcontentloaded', () => { page.cairn.loads += 1; });
+  page.on('pageerror', (e) => page.cairn.problems.push(`script error: ${e.message}`));
+  // Errors in the console (a script error, a CSP refusal) and failed sub-resources are
+  // problems; a 400 or 404 for the page itself is what some scenarios expect.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      page.cairn.problems.push(`console error: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document')
+      page.cairn.problems.push(`${r.status()} for ${r.url()}`);
+  });
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.protocol !== 'data:' && u.hostname !== '127.0.0.1')
+      page.cairn.problems.push(`request to ${r.url()}`);
+  });
+  pages.push(page);
+  return page;
+}
+
+// axe cannot run in a page whose JavaScript is off (its timers never fire), so a page
+// seen without JavaScript is checked as a copy: the same HTML, at the same address, in a
+// page of a JavaScript-enabled context whose own scripts are kept from running.
+let mirror = null;
+
+// Legacy mode runs axe inside the page alone; the default mode opens an extra blank page
+// per run to merge frame results, which costs seconds and Cairn's pages have no frames.
+function axeBuilder(page) {
+  return new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true);
+}
+
+async function analyze(page) {
+  if (!page.cairn.noScript) return axeBuilder(page).analyze();
+  if (!mirror) {
+    const context = await newContext();
+    const m = { context, page: await context.newPage(), html: '' };
+    await m.page.route('**/*', (route) => {
+      const req = route.request();
+      if (req.isNavigationRequest())
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: m.html });
+      if (req.resourceType() === 'script') return route.abort();
+      return route.continue();
+    });
+    mirror = m;
+  }
+  mirror.html = await page.content();
+  await mirror.page.goto(page.url());
+  return axeBuilder(mirror.page).analyze();
+}
+
+// Runs axe on the page as it is now; fails on any violation, naming the rule and elements.
+async function landed(page, what) {
+  await page.waitForLoadState('load');
+  const t0 = Date.now();
+  const result = await analyze(page);
+  axeMs += Date.now() - t0;
+  axeRuns += 1;
+  page.cairn.checked = page.cairn.loads;
+  if (result.violations.length) {
+    const lines = result.violations.map((v) => `  axe ${v.id} (${v.impact}): ${v.help}\n` +
+      v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary.replace(/\s+/g, ' ')}`).join('\n'));
+    throw new Failure(`accessibility violations on ${what} (${page.url()}):\n${lines.join('\n')}`);
+  }
+  if (page.cairn.problems.length)
+    throw new Failure(`on ${what}: ${page.cairn.problems.join('; ')}`);
+}
+
+function allChecked() {
+  for (const page of pages) {
+    if (page.isClosed()) continue;
+    assert(page.cairn.checked >= page.cairn.loads,
+      `${page.cairn.label}: a page was loaded but not checked with axe (${page.url()})`);
+    assert(page.cairn.problems.length === 0, `${page.cairn.label}: ${page.cairn.problems.join('; ')}`);
+  }
+}
+
+async function expectHeading(page, text) {
+  await page.getByRole('heading', { level: 1, name: text }).waitFor();
+}
+
+async function signIn(page, base, email, what = 'the sign-in page') {
+  await page.goto(`${base}/sign-in`);
+  await landed(page, what);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await landed(page, 'the start page after signing in');
+}
+
+// Signs a context in over HTTP, without landing on a page: for scenarios whose subject is
+// not signing in (the sign-in page itself is checked where a person signs in).
+async function signInQuietly(context, base, email, password = PASSWORD) {
+  const form = await context.request.get(`${base}/sign-in`);
+  const m = /name="csrf_token" value="([^"]+)"/.exec(await form.text());
+  assert(m, 'a CSRF token on the sign-in page');
+  const res = await context.request.post(`${base}/sign-in`, {
+    form: { csrf_token: m[1], email, password, next: '/' },
+    headers: { Origin: base },
+    maxRedirects: 0,
+  });
+  equal(res.status(), 303, `signing in as ${email}`);
+}
+
+async function newContext(options = {}) {
+  // Reduced motion: the design system scrolls smoothly otherwise, and a moving page makes
+  // clicks wait for it to settle.
+  return browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce', ...options });
+}
+
+// ---- scenarios --------------------------------------------------------------------------
+
+const state = { stamp: Date.now().toString(36) };
+
+// Fills the referral form as a case worker would, by its labels; returns how many fields
+// were typed in and how many characters.
+async function fillReferral(page, client, order, { prefilledByScript }) {
+  const typed = [
+    ['First name', client.first],
+    ['Last name', client.last],
+    ['Date of birth', '23/03/1989'],
+    ['Email address', client.email],
+    ['Court order reference', order.court],
+    ['Date the order was imposed', ukDate(order.date)],
+    ['Unpaid work hours imposed', String(order.hours)],
+  ];
+  for (const [label, value] of typed) await page.getByLabel(label, { exact: true }).fill(value);
+  if (prefilledByScript) {
+    const share = Math.floor((order.hours * 30) / 100);
+    const level = order.hours <= 100 ? 3 : 6;
+    equal(await page.getByLabel('Other activity hours with this service').inputValue(), String(share),
+      'other activity hours pre-filled by the page');
+    equal(await page.getByLabel('Date the order must be completed by').inputValue(),
+      ukDate(addMonths(order.date, level)), 'completion date pre-filled by the page');
+  }
+  // The design system draws its own box over the input: a person clicks the label.
+  await page.getByText('The client has agreed to be referred', { exact: true }).click();
+  assert(await page.getByLabel('The client has agreed to be referred').isChecked(), 'the agreement is ticked');
+  return { fields: typed.length, chars: typed.reduce((n, [, v]) => n + v.length, 0) };
+}
+
+// What the same form takes a person, by the keystroke-level model (Card, Moran and Newell):
+// per field typed, point (1.1 s), click (0.2 s) and think (1.35 s); 0.28 s a character
+// (an average typist); then tick the agreement and press Send (point, click, think each).
+function personSeconds({ fields, chars }) {
+  return fields * (1.1 + 0.2 + 1.35) + chars * 0.28 + 2 * (1.1 + 0.2 + 1.35);
+}
+
+async function scenarioReferral(ctx) {
+  const context = await newContext();
+  const page = await newPage(context, 'case worker');
+  await signIn(page, ctx.base, CASE_WORKER);
+
+  // Details of the length a real referral has, so the estimate below is a fair one.
+  const client = { first: 'Ada', last: 'Lovelace', email: 'ada.lovelace@example.org' };
+  const order = { court: 'GLA-2026-0412', date: orderDate(), hours: 100 };
+
+  const started = Date.now();
+  const axeBefore = axeMs;
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Make a referral' }).click();
+  await expectHeading(page, 'Make a referral');
+  await landed(page, 'the referral form');
+  const current = page.getByRole('navigation', { name: 'Main' }).locator('[aria-current="page"]');
+  equal(await current.count(), 1, 'navigation items marked as the current page');
+  equal((await current.innerText()).trim(), 'Make a referral', 'the current navigation item');
+  const effort = await fillReferral(page, client, order, { prefilledByScript: true });
+  await page.getByRole('button', { name: 'Send referral' }).click();
+  await expectHeading(page, 'Referral sent');
+  const elapsed = Date.now() - started - (axeMs - axeBefore);
+  const person = personSeconds(effort);
+  await landed(page, 'the referral confirmation');
+
+  const panel = await page.locator('.ds_notification-panel').innerText();
+  const m = REFERENCE.exec(panel);
+  assert(m, `no referral reference like R-XXXX-XXXX on the confirmation: ${panel}`);
+  const reference = m[0];
+  assert(!/[01IOL]/.test(reference.slice(2)), `reference ${reference} has a look-alike character`);
+  const sentHours = await page.locator('.ds_summary-list__item').filter({ hasText: 'Other activity hours' }).innerText();
+  assert(/\b30\b/.test(sentHours), `the confirmation shows 30 other activity hours: ${sentHours}`);
+  const sentDue = await page.locator('.ds_summary-list__item').filter({ hasText: 'To be completed by' }).innerText();
+  assert(sentDue.includes(longDate(addMonths(order.date, 3))), `the confirmation shows the completion date: ${sentDue}`);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My referrals' }).click();
+  await expectHeading(page, 'My referrals');
+  await landed(page, 'My referrals');
+  const row = page.getByRole('row').filter({ hasText: reference });
+  await row.waitFor();
+  assert((await row.innerText()).includes(`${client.first} ${client.last}`), 'the referral row names the client');
+
+  await row.getByRole('link', { name: `${client.first} ${client.last}` }).click();
+  await expectHeading(page, `${client.first} ${client.last}`);
+  await landed(page, 'the client page');
+  const clientText = await page.locator('main').innerText();
+  assert(clientText.includes(reference), 'the client page shows the referral reference');
+  assert(clientText.includes(order.court), 'the client page shows the court order reference');
+  state.clientUrl = page.url();
+  state.client = client;
+  state.reference = reference;
+  allChecked();
+  await context.close();
+  assert(person < 60, `a person would need about ${person.toFixed(0)} s for this referral`);
+  return `${reference}; form opened to confirmation in ${(elapsed / 1000).toFixed(1)} s automated ` +
+    `(axe time excluded); a person typing the same ${effort.chars} characters into ${effort.fields} fields: ` +
+    `about ${person.toFixed(0)} s (keystroke-level estimate)`;
+}
+
+async function scenarioValidation(ctx) {
+  const context = await newContext();
+  await signInQuietly(context, ctx.base, CASE_WORKER);
+  const page = await newPage(context, 'case worker (validation)');
+  await page.goto(`${ctx.base}/referrals/new`);
+  await landed(page, 'the referral form');
+
+  // Nothing typed at all.
+  await page.getByRole('button', { name: 'Send referral' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  equal(await page.title(), 'Error: Make a referral – Cairn', 'page title with errors');
+  await landed(page, 'the referral form with errors');
+
+  const summary = page.locator('.ds_error-summary');
+  const expected = {
+    first_name: "Enter the client's first name",
+    last_name: "Enter the client's last name",
+    date_of_birth: "Enter the client's date of birth",
+    email: 'Enter an email address or a mobile number',
+    order_reference: 'Enter the court order reference',
+    order_date: 'Enter the date the order was imposed',
+    unpaid_hours: 'Enter the unpaid work hours imposed',
+    consent: 'Confirm that the client has agreed to be referred',
+  };
+  const n = await summary.getByRole('link').count();
+  equal(n, Object.keys(expected).length, 'links in the error summary');
+  for (const [id, message] of Object.entries(expected)) {
+    const link = summary.getByRole('link', { name: message });
+    equal(await link.getAttribute('href'), `#${id}`, `summary link for ${id}`);
+    // The field's own error is shown with it and announced with it.
+    const field = page.locator(`#${id}`);
+    const described = (await field.getAttribute('aria-describedby')) || '';
+    assert(described.split(' ').includes(`${id}-error`), `${id} is described by its error`);
+    equal(await field.getAttribute('aria-invalid'), 'true', `${id} aria-invalid`);
+    equal((await page.locator(`#${id}-error`).innerText()).replace(/^Error:\s*/, ''), message,
+      `the error message by ${id}`);
+  }
+  // Each summary link moves focus to its field.
+  for (const [id, message] of [['first_name', expected.first_name], ['unpaid_hours', expected.unpaid_hours],
+    ['consent', expected.consent]]) {
+    await summary.getByRole('link', { name: message }).click();
+    await page.waitForFunction((want) => document.activeElement && document.activeElement.id === want, id,
+      { timeout: 2000 }).catch(() => {});
+    equal(await page.evaluate(() => document.activeElement && document.activeElement.id), id,
+      `focus after following the summary link for ${id}`);
+  }
+
+  // Some typed, some wrong: what was typed is kept.
+  await page.getByLabel('First name').fill('Grace');
+  await page.getByLabel('Last name').fill('Hopper <script>alert(1)</script>');
+  await page.getByLabel('Email address').fill('not-an-email');
+  await page.getByLabel('Unpaid work hours imposed').fill('abc');
+  await page.getByLabel('Access needs (optional)').fill('Uses a screen reader');
+  await page.getByRole('button', { name: 'Send referral' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await landed(page, 'the referral form with some errors');
+  equal(await page.getByLabel('First name').inputValue(), 'Grace', 'first name kept');
+  equal(await page.getByLabel('Last name').inputValue(), 'Hopper <script>alert(1)</script>', 'last name kept');
+  equal(await page.getByLabel('Email address').inputValue(), 'not-an-email', 'email kept');
+  equal(await page.getByLabel('Unpaid work hours imposed').inputValue(), 'abc', 'hours kept');
+  equal(await page.getByLabel('Access needs (optional)').inputValue(), 'Uses a screen reader', 'access needs kept');
+  const summaryText = await summary.innerText();
+  assert(!summaryText.includes("Enter the client's first name"), 'no error for the first name once typed');
+  assert(summaryText.includes('Enter an email address in the correct format'), 'email format error');
+  assert(summaryText.includes('Unpaid work hours must be a whole number'), 'hours format error');
+  allChecked();
+  await context.close();
+  return `${n} errors in the summary, links move focus, typed values kept`;
+}
+
+async function scenarioNoScript(ctx) {
+  const context = await newContext({ javaScriptEnabled: false });
+  const page = await newPage(context, 'case worker without JavaScript', { noScript: true });
+  await signIn(page, ctx.base, CASE_WORKER);
+  await page.getByRole('link', { name: 'Make a referral' }).first().click();
+  await expectHeading(page, 'Make a referral');
+  await landed(page, 'the referral form without JavaScript');
+  const client = { first: 'Alan', last: 'Turing', email: 'alan.turing@example.org' };
+  const order = { court: 'GLA-2026-0413', date: orderDate(), hours: 150 };
+  await fillReferral(page, client, order, { prefilledByScript: false });
+  equal(await page.getByLabel('Other activity hours with this service').inputValue(), '', 'no script fills the hours');
+  await page.getByRole('button', { name: 'Send referral' }).click();
+  await expectHeading(page, 'Referral sent');
+  await landed(page, 'the referral confirmation without JavaScript');
+  const main = await page.locator('main').innerText();
+  assert(REFERENCE.test(main), 'a referral reference on the confirmation');
+  const hoursRow = page.locator('.ds_summary-list__item').filter({ hasText: 'Other activity hours' });
+  assert((await hoursRow.innerText()).includes('45'), `default other activity hours of 45: ${await hoursRow.innerText()}`);
+  const dateRow = page.locator('.ds_summary-list__item').filter({ hasText: 'To be completed by' });
+  const due = longDate(addMonths(order.date, 6));
+  assert((await dateRow.innerText()).includes(due), `default completion date ${due}: ${await dateRow.innerText()}`);
+  allChecked();
+  await context.close();
+  return `defaults applied: 45 hours, completion ${due}`;
+}
+
+async function scenarioInvitation(ctx) {
+  assert(state.client, 'needs the referral from scenario 1');
+  const context = await newContext();
+  const page = await newPage(context, 'administrator');
+  await signIn(page, ctx.base, ADMIN);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Outbox' }).click();
+  await expectHeading(page, 'Outbox');
+  await landed(page, 'the outbox');
+  const confirmation = page.getByRole('row').filter({ hasText: `Referral ${state.reference} received` });
+  await confirmation.waitFor();
+  assert((await confirmation.innerText()).includes(CASE_WORKER), 'the confirmation goes to the case worker');
+  const invitation = page.getByRole('row').filter({ hasText: state.client.email });
+  await invitation.waitFor();
+  await invitation.getByRole('link', { name: 'Your invitation to Cairn' }).click();
+  await expectHeading(page, 'Your invitation to Cairn');
+  await landed(page, 'the invitation message');
+  const text = await page.locator('pre').innerText();
+  assert(text.includes(`Hello ${state.client.first},`), 'the invitation greets the client');
+  const m = /(https?:\/\/\S+\/invitations\/\S+)/.exec(text);
+  assert(m, `an invitation link in the message: ${text}`);
+  const link = m[1];
+  assert(link.startsWith(`${ctx.base}/invitations/`), `the link points at this server: ${link}`);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('link', { name: 'Sign in' }).first().waitFor();
+  await landed(page, 'the page after signing out');
+  await context.close();
+
+  const clientContext = await newContext();
+  const cp = await newPage(clientContext, 'client');
+  await cp.goto(link);
+  await expectHeading(cp, 'Set up your account');
+  await landed(cp, 'the invitation page');
+  // A short password first: the error is shown, then put right.
+  await cp.getByLabel('Choose a password').fill('short');
+  await cp.getByLabel('Type the password again').fill('short');
+  await cp.getByRole('button', { name: 'Set up my account' }).click();
+  await cp.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await landed(cp, 'the invitation page with an error');
+  const password = `four words ${state.stamp} remembered`;
+  await cp.getByLabel('Choose a password').fill(password);
+  await cp.getByLabel('Type the password again').fill(password);
+  await cp.getByRole('button', { name: 'Set up my account' }).click();
+  await expectHeading(cp, 'Your account is set up');
+  await landed(cp, 'the account-set-up page');
+  await cp.getByRole('link', { name: 'Sign in' }).first().click();
+  await expectHeading(cp, 'Sign in');
+  await landed(cp, 'the sign-in page (client)');
+  await cp.getByLabel('Email address').fill(state.client.email);
+  await cp.getByLabel('Password', { exact: true }).fill(password);
+  await cp.getByRole('button', { name: 'Sign in' }).click();
+  await cp.getByRole('button', { name: 'Sign out' }).waitFor();
+  await landed(cp, 'the client start page');
+  const who = await cp.locator('header').first().innerText();
+  assert(who.includes(state.client.first), `the header names the signed-in client: ${who}`);
+  // The link works once.
+  await cp.goto(link);
+  await expectHeading(cp, 'This link has stopped working');
+  await landed(cp, 'a used invitation link');
+  allChecked();
+  await clientContext.close();
+  return 'outbox shows both messages; client set a password and signed in; link single-use';
+}
+
+async function noHorizontalScroll(page, what) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+  }));
+  assert(scroll <= 320, `${what} scrolls sideways at 320 px: scrollWidth ${scroll} (clientWidth ${client})`);
+}
+
+async function scenarioSmallScreen(ctx) {
+  const context = await newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+  const page = await newPage(context, 'case worker on a small screen');
+  await page.goto(`${ctx.base}/sign-in`);
+  await landed(page, 'the sign-in page at 320 px');
+  await noHorizontalScroll(page, 'the sign-in page');
+  await page.getByLabel('Email address').fill(CASE_WORKER);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await landed(page, 'the start page at 320 px');
+  await noHorizontalScroll(page, 'the start page');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  assert(await nav.getByRole('link', { name: 'Make a referral' }).isVisible(),
+    'the main navigation is visible at 320 px');
+  await nav.getByRole('link', { name: 'Make a referral' }).click();
+  await expectHeading(page, 'Make a referral');
+  await landed(page, 'the referral form at 320 px');
+  await noHorizontalScroll(page, 'the referral form');
+  await page.getByRole('button', { name: 'Send referral' }).click();
+  await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await landed(page, 'the referral form with errors at 320 px');
+  await noHorizontalScroll(page, 'the referral form with errors');
+  await nav.getByRole('link', { name: 'My referrals' }).click();
+  await expectHeading(page, 'My referrals');
+  await landed(page, 'My referrals at 320 px');
+  await noHorizontalScroll(page, 'My referrals');
+  allChecked();
+  await context.close();
+  return 'sign-in, referral form (with errors) and My referrals fit 320 px';
+}
+
+async function scenarioOtherAuthority(ctx) {
+  assert(state.clientUrl, 'needs the client page from scenario 1');
+  const context = await newContext();
+  await signInQuietly(context, ctx.base, FIFE_CASE_WORKER);
+  const page = await newPage(context, 'Fife case worker');
+  const res = await page.goto(state.clientUrl);
+  equal(res.status(), 404, 'status of another authority\'s client page');
+  await expectHeading(page, 'Page not found');
+  await landed(page, 'Page not found');
+  const main = await page.locator('main').innerText();
+  assert(!main.includes(state.client.last), 'the 404 page does not name the client');
+  const ref = await page.goto(`${ctx.base}/referrals/${state.reference}`);
+  equal(ref.status(), 404, 'status of another authority\'s referral');
+  await landed(page, 'Page not found (referral)');
+  allChecked();
+  await context.close();
+  return `${new URL(state.clientUrl).pathname} and the referral are "Page not found" (404)`;
+}
+
+// The other roles' pages: each demo account's start page and every page in its
+// navigation must pass axe and fit a 320 px screen too (the administrator's and case
+// worker's are seen above).
+const OTHER_ROLES = ['coordinator@demo.cairn.scot', 'facilitator@demo.cairn.scot', 'lead@demo.cairn.scot',
+  'client@demo.cairn.scot'];
+
+async function scenarioEveryRole(ctx) {
+  const seen = [];
+  for (const email of OTHER_ROLES) {
+    // At 320 px: clients above all may have only a phone.
+    const context = await newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true });
+    await signInQuietly(context, ctx.base, email);
+    const page = await newPage(context, email);
+    await page.goto(`${ctx.base}/`);
+    await landed(page, `the start page of ${email}`);
+    await noHorizontalScroll(page, `the start page of ${email}`);
+    const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    const hrefs = [];
+    for (let i = 0; i < await links.count(); i++) hrefs.push(await links.nth(i).getAttribute('href'));
+    for (const href of hrefs) {
+      if (href === '/') continue;
+      const res = await page.goto(`${ctx.base}${href}`);
+      equal(res.status(), 200, `${email} opening ${href} from the navigation`);
+      await landed(page, `${href} for ${email}`);
+      await noHorizontalScroll(page, `${href} for ${email}`);
+    }
+    seen.push(`${email.split('@')[0]}: ${['/'].concat(hrefs.filter((h) => h !== '/')).join(' ')}`);
+    allChecked();
+    await context.close();
+  }
+  return seen.join('; ');
+}
+
+async function screenshots(ctx) {
+  const shots = [];
+  for (const width of [1280, 320]) {
+    const context = await newContext({ viewport: { width, height: width > 320 ? 800 : 640 } });
+    await signInQuietly(context, ctx.base, CASE_WORKER);
+    const page = await newPage(context, `screenshot ${width}`);
+    await page.goto(`${ctx.base}/referrals/new`);
+    await landed(page, `the referral form at ${width} px`);
+    const file = path.join(process.env.CAIRN_SCREENSHOTS, `cairn-referral-${width}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: file.replace('.png', '-top.png') });
+    shots.push(file);
+    await page.getByRole('button', { name: 'Send referral' }).click();
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await landed(page, `the referral form with errors at ${width} px`);
+    await page.screenshot({ path: file.replace('.png', '-errors.png'), fullPage: true });
+    await context.close();
+  }
+  return shots.join(', ');
+}
+
+const scenarios = [
+  ['1 case worker makes a referral', scenarioReferral],
+  ['2 validation errors', scenarioValidation],
+  ['3 referral without JavaScript', scenarioNoScript],
+  ['4 outbox and invitation', scenarioInvitation],
+  ['5 320 px screen', scenarioSmallScreen],
+  ['6 other authority gets 404', scenarioOtherAuthority],
+  ['7 every other role\'s pages', scenarioEveryRole],
+];
+// CAIRN_SCREENSHOTS=DIR also saves the referral form at 1280 and 320 px wide there;
+// CAIRN_E2E_ONLY=1,4 runs only the scenarios whose names start with those numbers.
+if (process.env.CAIRN_SCREENSHOTS) scenarios.push(['screenshots', screenshots]);
+if (process.env.CAIRN_E2E_ONLY) {
+  const only = process.env.CAIRN_E2E_ONLY.split(',');
+  for (let i = scenarios.length - 1; i >= 0; i--)
+    if (!only.some((o) => scenarios[i][0].startsWith(o))) scenarios.splice(i, 1);
+}
+
+// ---- main -------------------------------------------------------------------------------
+
+async function main() {
+  const watchdog = setTimeout(() => {
+    console.error(`e2e: gave up after ${DEADLINE_MS / 1000} s`);
+    if (server) server.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+    process.exit(1);
+  }, DEADLINE_MS);
+  const t0 = Date.now();
+  let failed = 0;
+  try {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    await startServer(port, base);
+    // Chromium's fresh profile (and anything else it writes) lives in our temp dir.
+    process.env.TMPDIR = work;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const ctx = { base };
+    for (const [i, [name, fn]] of scenarios.entries()) {
+      const s0 = Date.now();
+      try {
+        let timer;
+        const limit = new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Failure(`took longer than ${SCENARIO_MS / 1000} s`)), SCENARIO_MS);
+        });
+        const note = await Promise.race([fn(ctx), limit]).finally(() => clearTimeout(timer));
+        console.log(`ok   ${name} (${((Date.now() - s0) / 1000).toFixed(1)} s)${note ? ': ' + note : ''}`);
+      } catch (e) {
+        failed += 1;
+        console.log(`FAIL ${name} (${((Date.now() - s0) / 1000).toFixed(1)} s): ${e instanceof Failure ? e.message : e.stack}`);
+        for (const page of pages) {
+          if (page.isClosed()) continue;
+          const h1 = await page.locator('h1').first().innerText({ timeout: 1000 }).catch(() => '?');
+          const problem = await page.locator('.ds_error-summary').innerText({ timeout: 500 }).catch(() => '');
+          console.log(`     ${page.cairn.label} was at ${page.url()} "${h1}"${problem ? ' ' + JSON.stringify(problem) : ''}`);
+        }
+        if (server && server.exitedWith !== undefined) {
+          console.log(`     the server has exited (${server.exitedWith}); its last output:\n${serverLog}`);
+          for (const [rest] of scenarios.slice(i + 1)) console.log(`FAIL ${rest}: not run, the server is gone`);
+          failed += scenarios.length - i - 1;
+          break;
+        }
+      }
+      pages.length = 0;
+      // A failed scenario may leave pages open: close them before the next one.
+      for (const c of browser.contexts()) await c.close().catch(() => {});
+      mirror = null;
+    }
+  } catch (e) {
+    failed += 1;
+    console.log(`FAIL set-up: ${e.stack || e}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    const stopProblem = await stopServer();
+    if (stopProblem) {
+      failed += 1;
+      console.log(`FAIL server shutdown: ${stopProblem}\n${serverLog}`);
+    }
+    clearTimeout(watchdog);
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`e2e: ${scenarios.length} scenarios, ${failed} failed; axe ran on ${axeRuns} pages ` +
+    `(tags ${AXE_TAGS.join(', ')}) in ${(axeMs / 1000).toFixed(1)} s; ${((Date.now() - t0) / 1000).toFixed(1)} s in all`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
