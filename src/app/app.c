@@ -178,6 +178,12 @@ void app_not_found(struct http_request *req, struct http_response *res)
 		  "you copied the entire address.");
 }
 
+void app_unavailable(struct http_request *req, struct http_response *res)
+{
+	app_error(req, res, 503, "Sorry, there is a problem with the service",
+		  "Please try again later.");
+}
+
 const char *app_time_text(struct http_request *req, int64_t utc)
 {
 	char *s = pool_alloc(req->pool, LONDON_FORMAT_MAX);

@@ -55,6 +55,8 @@ void app_page(struct http_request *req, struct http_response *res, const char *p
 	      const char *title);
 /* The plain error pages. */
 void app_not_found(struct http_request *req, struct http_response *res);
+/* 503: the database could not be read or written; nothing was changed. */
+void app_unavailable(struct http_request *req, struct http_response *res);
 void app_error(struct http_request *req, struct http_response *res, int status,
 	       const char *title, const char *message);
 /* The ?page= number of a paged list: 1 when absent or not a number from 1 to max. */

@@ -142,7 +142,7 @@ static const char *status_for_age(int64_t age_days)
 	if (r < 5)
 		return "withdrawn";
 	if (r < 15)
-		return age_days > 150 ? "completed" : "welcomed";
+		return age_days > 60 ? "completed" : "welcomed";
 	return "active";
 }
 
@@ -150,10 +150,20 @@ static void national_referral(struct pool *p, struct store_demo_referral *x, siz
 			      int64_t authority_id, const char *slug, int64_t now)
 {
 	struct referral_new *r = &x->r;
-	/* Sent within the last nine months, at a time of the working day. */
-	int64_t age_days = 1 + (int64_t)pick(270);
-	int64_t day = now / 86400 - age_days;
+	/* Every order is active: imposed recently enough that its completion date (3 months
+	 * on for level 1, 6 for level 2) is still ahead; referred within two weeks of it, at a
+	 * time of the working day. */
+	r->unpaid_hours = unpaid_hours_choices[pick(sizeof(unpaid_hours_choices) /
+						    sizeof(unpaid_hours_choices[0]))];
+	int64_t span = hours_rules_level(r->unpaid_hours) == 1 ? 88 : 180;
+	int64_t today = now / 86400;
+	int64_t imposed_day = today - 1 - (int64_t)pick((size_t)span - 1);
+	int64_t since = today - imposed_day;
+	int64_t day = imposed_day + (int64_t)pick((size_t)(since < 15 ? since : 15));
+	int64_t age_days = today - day;
 	r->now = day * 86400 + 8 * 3600 + (int64_t)pick(9 * 3600);
+	if (r->now > now)
+		r->now = now - 60;
 	x->status = status_for_age(age_days);
 
 	r->authority_id = authority_id;
@@ -177,9 +187,7 @@ static void national_referral(struct pool *p, struct store_demo_referral *x, siz
 	r->order_reference = reference_nth(p, "O", i, 414213562373u);
 	r->form_token = pool_printf(p, "national-demo-%05zu", i);
 
-	struct civil_date imposed = civil_date_from_days(day - (int64_t)pick(15));
-	r->unpaid_hours = unpaid_hours_choices[pick(sizeof(unpaid_hours_choices) /
-						    sizeof(unpaid_hours_choices[0]))];
+	struct civil_date imposed = civil_date_from_days(imposed_day);
 	r->activity_minutes =
 		hours_rules_activity_cap(r->unpaid_hours, HOURS_DEFAULT_CAP_PERCENT) * 60;
 	r->imposed_on = iso_date(p, imposed);

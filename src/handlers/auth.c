@@ -77,8 +77,7 @@ void auth_sign_in(struct http_request *req, struct http_response *res)
 	int by_email = 0, by_address = 0;
 	if (s->ops->sign_in_failures(s, email, req->remote_addr, now - AUTH_WINDOW_S, &by_email,
 				     &by_address) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	if (by_email >= AUTH_MAX_PER_ACCOUNT || by_address >= AUTH_MAX_PER_ADDRESS) {
@@ -114,8 +113,7 @@ static void start_session(struct http_request *req, struct http_response *res,
 	crypto_token(token);
 	crypto_token_digest(token, digest);
 	if (ar->store->ops->session_insert(ar->store, digest, u->id, app_now()) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	set_session_cookie(req, res, pool_strdup(req->pool, token), APP_SESSION_MAX_S);

@@ -16,8 +16,7 @@ static void client_home(struct http_request *req, struct http_response *res)
 	if (s->ops->client_get(s, req->pool, ar->user.client_id, &c) != 0 ||
 	    s->ops->order_hours(s, c.order_id, &counted, &not_counted) != 0 ||
 	    s->ops->bookings_for_client(s, req->pool, c.id, 1, now, 20, &rows, &n) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	struct tpl_vars *v = ar->vars;

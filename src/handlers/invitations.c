@@ -124,8 +124,7 @@ void invitations_accept(struct http_request *req, struct http_response *res)
 	}
 	char hash[CRYPTO_PASSWORD_HASH_MAX];
 	if (crypto_password_hash(pw, hash) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	int rc = ar->store->ops->invitation_accept(ar->store, digest, hash, app_now());

@@ -28,8 +28,7 @@ void outbox_list(struct http_request *req, struct http_response *res)
 	size_t n;
 	if (ar->store->ops->outbox_list(ar->store, req->pool, per_page + 1,
 					(int)((page - 1) * per_page), &rows, &n) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	for (size_t i = 0; i < n && i < (size_t)per_page; i++) {

@@ -144,17 +144,6 @@ void referrals_new(struct http_request *req, struct http_response *res)
 	show_form(req, res, NULL, 0, NULL);
 }
 
-static const char *render_text(struct http_request *req, const char *name, struct tpl_vars *v)
-{
-	struct buf b;
-	buf_init(&b);
-	if (tpl_render(name, v, &b) != 0)
-		log_error("no template %s", name);
-	const char *r = pool_strndup(req->pool, b.data ? b.data : "", b.len);
-	buf_free(&b);
-	return r;
-}
-
 static const char *date_text(struct http_request *req, struct civil_date d)
 {
 	char *s = pool_alloc(req->pool, 32);
@@ -264,13 +253,13 @@ void referrals_create(struct http_request *req, struct http_response *res)
 			.kind = "invitation",
 			.recipient = v.email,
 			.subject = "Your invitation to Cairn",
-			.body = render_text(req, "email/invitation", mv),
+			.body = app_render_text(req, "email/invitation", mv),
 		};
 	}
 	/* The confirmation links to the client page, whose id exists only after the insert:
 	 * it links to the referral instead, which leads there. */
 	tpl_set(mv, "client_path", pool_printf(req->pool, "referrals/%s", reference));
-	r.messages[0].body = render_text(req, "email/referral_confirmation", mv);
+	r.messages[0].body = app_render_text(req, "email/referral_confirmation", mv);
 
 	const char *saved = NULL;
 	struct err e;
@@ -331,8 +320,7 @@ void referrals_list(struct http_request *req, struct http_response *res)
 	size_t n;
 	if (ar->store->ops->referrals_by_case_worker(ar->store, req->pool, ar->user.id, per_page + 1,
 						     (int)((page - 1) * per_page), &rows, &n) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	for (size_t i = 0; i < n && i < (size_t)per_page; i++) {

@@ -35,8 +35,7 @@ void register_sessions(struct http_request *req, struct http_response *res)
 	int64_t from = app_now() - 14 * 24 * 3600;
 	if (ar->store->ops->sessions_for_facilitator(ar->store, req->pool, ar->user.id, from, 200,
 						     &rows, &n) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	int64_t now = app_now();
@@ -119,8 +118,7 @@ void register_show(struct http_request *req, struct http_response *res)
 	struct register_row *rows;
 	size_t n = 0;
 	if (ar->store->ops->register_rows(ar->store, req->pool, g.id, &rows, &n) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	app_audit(req, "view_register", "session", g.id);
@@ -202,8 +200,7 @@ void register_save(struct http_request *req, struct http_response *res)
 	struct register_row *rows;
 	size_t n = 0;
 	if (ar->store->ops->register_rows(ar->store, req->pool, g.id, &rows, &n) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	struct row_state *states = pool_alloc(req->pool, sizeof(*states) * (n ? n : 1));

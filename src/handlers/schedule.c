@@ -83,8 +83,7 @@ void schedule_list(struct http_request *req, struct http_response *res)
 	if (s->ops->sessions_between(s, req->pool, now - 7 * 86400, now + 12 * 7 * 86400, 0, 0, 500,
 				     &rows, &n) != 0 ||
 	    s->ops->topics_list(s, req->pool, &topics, &ntopics) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -129,8 +128,7 @@ static void show_form(struct http_request *req, struct http_response *res,
 	size_t nfac = 0;
 	if (s->ops->topics_list(s, req->pool, &topics, &ntopics) != 0 ||
 	    s->ops->facilitators_list(s, req->pool, &facilitators, &nfac) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	const char *topic = http_form(req, "topic"), *fac = http_form(req, "facilitator");
@@ -208,8 +206,7 @@ void schedule_create(struct http_request *req, struct http_response *res)
 	size_t nfac = 0;
 	if (ar->store->ops->topics_list(ar->store, req->pool, &topics, &ntopics) != 0 ||
 	    ar->store->ops->facilitators_list(ar->store, req->pool, &facilitators, &nfac) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	const char *topic_text = http_form(req, "topic");

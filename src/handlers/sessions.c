@@ -43,8 +43,7 @@ void sessions_list(struct http_request *req, struct http_response *res)
 	struct topic *topics;
 	size_t ntopics = 0;
 	if (s->ops->topics_list(s, req->pool, &topics, &ntopics) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	for (size_t i = 0; i < ntopics; i++) {
@@ -78,8 +77,7 @@ void sessions_list(struct http_request *req, struct http_response *res)
 	size_t n = 0;
 	if (s->ops->sessions_between(s, req->pool, now, now + SESSIONS_AHEAD_S, topic_id,
 				     ar->user.client_id, 500, &rows, &n) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	size_t shown = 0;

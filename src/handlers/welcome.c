@@ -49,8 +49,7 @@ void welcome_list(struct http_request *req, struct http_response *res)
 	struct welcome_task *rows;
 	size_t n = 0;
 	if (ar->store->ops->welcome_tasks(ar->store, req->pool, &rows, &n) != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Please try again later.");
+		app_unavailable(req, res);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
