@@ -33,7 +33,18 @@ static const char *long_date(struct http_request *req, const char *iso)
 	return s;
 }
 
-static const char *event_text(struct http_request *req, const struct timeline_event *e)
+/* A register entry for a session already in the register entries before it: a correction. */
+static int is_correction(const struct timeline_event *rows, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(rows[k].kind, "register") == 0 &&
+		    rows[k].session_starts_at == rows[i].session_starts_at)
+			return 1;
+	return 0;
+}
+
+static const char *event_text(struct http_request *req, const struct timeline_event *e,
+			      int correction)
 {
 	if (strcmp(e->kind, "referral") == 0)
 		return pool_printf(req->pool, "Referred (%s)", e->what);
@@ -50,10 +61,11 @@ static const char *event_text(struct http_request *req, const struct timeline_ev
 	if (strcmp(e->kind, "register") == 0) {
 		enum register_outcome o = ledger_outcome_parse(e->what);
 		const char *when = app_time_text(req, e->session_starts_at);
+		const char *changed = correction ? "Corrected to " : "";
 		if (o == OUTCOME_ATTENDED_PART || (o == OUTCOME_FAILED_TO_COMPLY && e->minutes))
-			return pool_printf(req->pool, "%s (%s) the session on %s", ledger_outcome_label(o),
-					   app_minutes_text(req, e->minutes), when);
-		return pool_printf(req->pool, "%s: session on %s", ledger_outcome_label(o), when);
+			return pool_printf(req->pool, "%s%s (%s) the session on %s", changed,
+					   ledger_outcome_label(o), app_minutes_text(req, e->minutes), when);
+		return pool_printf(req->pool, "%s%s: session on %s", changed, ledger_outcome_label(o), when);
 	}
 	if (strcmp(e->kind, "ledger") == 0) {
 		if (strcmp(e->what, "reversal") == 0)
@@ -81,7 +93,7 @@ static void timeline(struct http_request *req, struct tpl_vars *v, const struct 
 	for (size_t i = 0; i < n; i++) {
 		struct tpl_vars *e = tpl_add(v, "timeline");
 		tpl_set(e, "when", app_time_text(req, rows[i].at));
-		tpl_set(e, "what", event_text(req, &rows[i]));
+		tpl_set(e, "what", event_text(req, &rows[i], is_correction(rows, i)));
 		tpl_set(e, "detail", rows[i].detail);
 		if (strcmp(rows[i].kind, "ledger") == 0) {
 			counted += rows[i].counted_minutes;

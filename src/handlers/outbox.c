@@ -63,5 +63,8 @@ void outbox_show(struct http_request *req, struct http_response *res)
 	tpl_set_int(v, "attempts", m.attempts);
 	tpl_set(v, "last_error", m.last_error);
 	tpl_set(v, "body", m.body);
+	tpl_set(v, "attachment_name", m.attachment_name);
+	tpl_set(v, "attachment_type", m.attachment_type);
+	tpl_set(v, "attachment", m.attachment);
 	app_page(req, res, "outbox_message", m.subject);
 }

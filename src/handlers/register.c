@@ -52,6 +52,7 @@ void register_sessions(struct http_request *req, struct http_response *res)
 
 struct row_state {
 	const char *outcome, *minutes, *reason, *note, *correction, *error, *result;
+	const char *error_field; /* the field to put right: NULL for the outcome */
 };
 
 static void show(struct http_request *req, struct http_response *res,
@@ -100,7 +101,9 @@ static void show(struct http_request *req, struct http_response *res,
 		tpl_set(b, "result", st ? st->result : NULL);
 		if (st && st->error) {
 			struct tpl_vars *e = tpl_add(v, "errors");
-			tpl_set(e, "field", pool_printf(req->pool, "outcome_%zu_attended", i));
+			tpl_set(e, "field", st->error_field
+						    ? pool_printf(req->pool, "%s_%zu", st->error_field, i)
+						    : pool_printf(req->pool, "outcome_%zu_attended", i));
 			tpl_set(e, "message", pool_printf(req->pool, "%s %.1s.: %s", r->first_name,
 							  r->last_name, st->error));
 		}
@@ -238,22 +241,27 @@ void register_save(struct http_request *req, struct http_response *res)
 		else if (too_long)
 			st->error = "Notes and reasons must be 1,000 characters or fewer";
 		else if (o == OUTCOME_ATTENDED_PART &&
-			 (parse_minutes(st->minutes, &minutes) != 0 || minutes < 1 || minutes >= g.minutes))
+			 (parse_minutes(st->minutes, &minutes) != 0 || minutes < 1 || minutes >= g.minutes)) {
 			st->error = pool_printf(req->pool,
 						"Enter the minutes attended, a whole number from 1 to %d",
 						g.minutes - 1);
-		else if (o == OUTCOME_FAILED_TO_COMPLY && st->minutes &&
-			 (parse_minutes(st->minutes, &minutes) != 0 || minutes > g.minutes))
+			st->error_field = "minutes";
+		} else if (o == OUTCOME_FAILED_TO_COMPLY && st->minutes &&
+			 (parse_minutes(st->minutes, &minutes) != 0 || minutes > g.minutes)) {
 			st->error = pool_printf(req->pool,
 						"Enter the minutes to credit, a whole number from 0 to %d, or leave it blank",
 						g.minutes);
-		else if (o == OUTCOME_FAILED_TO_COMPLY && st->note == NULL)
+			st->error_field = "minutes";
+		} else if (o == OUTCOME_FAILED_TO_COMPLY && st->note == NULL) {
 			st->error = "Say in the note how the client failed to comply";
-		else if (o != OUTCOME_ABSENCE_ACCEPTED && app_now() < g.starts_at)
+			st->error_field = "note";
+		} else if (o != OUTCOME_ABSENCE_ACCEPTED && app_now() < g.starts_at)
 			st->error = "This can be recorded once the session has started. Before then, "
 				    "only an accepted absence can be recorded";
-		else if (o == OUTCOME_ABSENCE_ACCEPTED && st->reason == NULL)
+		else if (o == OUTCOME_ABSENCE_ACCEPTED && st->reason == NULL) {
 			st->error = "Enter why the absence was accepted";
+			st->error_field = "reason";
+		}
 		if (st->error) {
 			errors++;
 			continue;
@@ -296,6 +304,7 @@ void register_save(struct http_request *req, struct http_response *res)
 			break;
 		case REGISTER_NEEDS_REASON:
 			st->error = "This was recorded already. To change it, give the reason for the correction";
+			st->error_field = "correction";
 			problems++;
 			break;
 		case REGISTER_NOT_FOUND:
