@@ -47,7 +47,8 @@ static const struct {
 	{"Angus", "angus", 116}, {"Argyll and Bute", "argyll-and-bute", 86},
 	{"City of Edinburgh", "edinburgh", 525}, {"Clackmannanshire", "clackmannanshire", 52},
 	{"Dumfries and Galloway", "dumfries-and-galloway", 148}, {"Dundee City", "dundee", 148},
-	{"East Ayrshire", "east-ayrshire", 122}, {"East Dunbartonshire", "east-dunbartonshire", 109},
+	{"East Ayrshire", "east-ayrshire", 122},
+	{"East Dunbartonshire", "east-dunbartonshire", 109},
 	{"East Lothian", "east-lothian", 107}, {"East Renfrewshire", "east-renfrewshire", 96},
 	{"Falkirk", "falkirk", 160}, {"Fife", "fife", 374}, {"Glasgow City", "glasgow", 635},
 	{"Highland", "highland", 238}, {"Inverclyde", "inverclyde", 77},
@@ -193,14 +194,16 @@ static void national_referral(struct pool *p, struct store_demo_referral *x, siz
 	r->imposed_on = iso_date(p, imposed);
 	r->complete_by = iso_date(p, hours_rules_default_complete_by(imposed, r->unpaid_hours));
 	if (pick(10) == 0)
-		r->access_needs = access_needs[pick(sizeof(access_needs) / sizeof(access_needs[0]))];
+		r->access_needs =
+			access_needs[pick(sizeof(access_needs) / sizeof(access_needs[0]))];
 	if (pick(20) == 0)
 		r->group_notes = group_notes[pick(sizeof(group_notes) / sizeof(group_notes[0]))];
 
 	/* Clients who were welcomed have accepted their invitation and have an account. */
 	if (strcmp(x->status, "sent") != 0 && strcmp(x->status, "withdrawn") != 0)
-		x->account_email = r->email ? r->email
-					    : pool_printf(p, "client%05zu@clients.demo.cairn.scot", i);
+		x->account_email =
+			r->email ? r->email
+				 : pool_printf(p, "client%05zu@clients.demo.cairn.scot", i);
 }
 
 /* Adds the national data set; the demo accounts are there already. */
@@ -293,9 +296,10 @@ int cli_demo_data(int argc, char **argv)
 		       "\"" DEMO_PASSWORD "\". For trying Cairn out, never for real use.\n\n"
 		       "  --scale national  also adds a country's worth of data, into a database\n"
 		       "                    with no clients yet: about %d case workers across the\n"
-		       "                    32 local authorities and %d clients, each with an order\n"
-		       "                    and a referral; %s gets %d of them,\n"
-		       "                    and %s signs in as one of their clients.\n",
+		       "                    32 local authorities and %d clients, each with an\n"
+		       "                    order and a referral; %s\n"
+		       "                    has %d of them, and %s signs in\n"
+		       "                    as one of their clients.\n",
 		       NATIONAL_CASE_WORKERS, NATIONAL_CLIENTS, DEMO_CASE_WORKER,
 		       DEMO_CASE_WORKER_REFERRALS, DEMO_CLIENT);
 		return 0;

@@ -22,14 +22,15 @@ static const char *const demo_stmts[D_COUNT] = {
 	[D_CLIENT_COUNT] = "SELECT count(*) FROM client",
 	[D_USER_INSERT] = "INSERT INTO user(email, name, role, authority_id, client_id, "
 			  "password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	[D_CLIENT_INSERT] = "INSERT INTO client(authority_id, first_name, last_name, date_of_birth, "
-			    "email, mobile, access_needs, group_notes, created_at) "
+	[D_CLIENT_INSERT] = "INSERT INTO client(authority_id, first_name, last_name, "
+			    "date_of_birth, email, mobile, access_needs, group_notes, created_at) "
 			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[D_ORDER_INSERT] = "INSERT INTO court_order(client_id, reference, court_reference, imposed_on, "
-			   "unpaid_hours, activity_minutes, complete_by, created_at) "
+	[D_ORDER_INSERT] = "INSERT INTO court_order(client_id, reference, court_reference, "
+			   "imposed_on, unpaid_hours, activity_minutes, complete_by, created_at) "
 			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[D_REFERRAL_INSERT] = "INSERT INTO referral(reference, client_id, order_id, case_worker_id, "
-			      "authority_id, case_reference, form_token, status, created_at) "
+	[D_REFERRAL_INSERT] = "INSERT INTO referral(reference, client_id, order_id, "
+			      "case_worker_id, authority_id, case_reference, form_token, status, "
+			      "created_at) "
 			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[D_TASK_INSERT] = "INSERT INTO task(kind, referral_id, created_at) "
 			  "VALUES ('welcome_call', ?1, ?2)",
@@ -56,8 +57,8 @@ static int load(sqlite3 *db, sqlite3_stmt **st, struct store_demo *d, struct err
 	if (sqlite3_step(st[D_CLIENT_COUNT]) != SQLITE_ROW)
 		return err_set(e, "cannot count clients: %s", sqlite3_errmsg(db));
 	if (sqlite3_column_int64(st[D_CLIENT_COUNT], 0) > 0)
-		return err_set(e, "the database has clients already: demo data at scale goes into a "
-				  "new database");
+		return err_set(e, "the database has clients already: demo data at scale goes "
+				  "into a new database");
 	sqlite3_reset(st[D_CLIENT_COUNT]);
 
 	for (size_t i = 0; i < d->nstaff; i++) {
@@ -136,7 +137,8 @@ static int load(sqlite3 *db, sqlite3_stmt **st, struct store_demo *d, struct err
 			char name[256];
 			int n = snprintf(name, sizeof(name), "%s %s", r->first_name, r->last_name);
 			if (n < 0 || (size_t)n >= sizeof(name))
-				return err_set(e, "demo client %s has too long a name", r->reference);
+				return err_set(e, "demo client %s has too long a name",
+					       r->reference);
 			sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
 			bind_text(q, 3, role_name(ROLE_CLIENT));
 			sqlite3_bind_null(q, 4);
@@ -148,7 +150,8 @@ static int load(sqlite3 *db, sqlite3_stmt **st, struct store_demo *d, struct err
 		}
 		continue;
 	fail:
-		return err_set(e, "cannot add demo referral %s: %s", r->reference, sqlite3_errmsg(db));
+		return err_set(e, "cannot add demo referral %s: %s", r->reference,
+			       sqlite3_errmsg(db));
 	}
 	return 0;
 }
@@ -160,7 +163,8 @@ int sqlite_demo_load(struct store *s, struct store_demo *d, struct err *e)
 	for (int i = 0; i < D_COUNT; i++)
 		if (sqlite3_prepare_v2(db, demo_stmts[i], -1, &st[i], NULL) != SQLITE_OK) {
 			/* The SQL is ours: failing to prepare it is a bug, found by the tests. */
-			log_error("sqlite: cannot prepare demo statement %d: %s", i, sqlite3_errmsg(db));
+			log_error("sqlite: cannot prepare demo statement %d: %s", i,
+				  sqlite3_errmsg(db));
 			abort();
 		}
 	int rc = -1;
