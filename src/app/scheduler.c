@@ -56,14 +56,16 @@ static int reminders(struct store *s, struct pool *p, int64_t now)
 
 static int ending_soon(struct store *s, struct pool *p, int64_t now)
 {
-	struct civil_date by = civil_date_from_days(civil_date_to_days(london_date(now)) +
+	struct civil_date today = london_date(now);
+	struct civil_date by = civil_date_from_days(civil_date_to_days(today) +
 						     SCHEDULER_ENDING_SOON_DAYS);
-	char by_iso[11];
+	char from_iso[11], by_iso[11];
+	civil_date_iso(today, from_iso);
 	civil_date_iso(by, by_iso);
 	struct order_due *rows;
 	size_t n = 0;
 	int queued = 0;
-	if (s->ops->orders_ending_soon(s, p, by_iso, 100, &rows, &n) != 0)
+	if (s->ops->orders_ending_soon(s, p, from_iso, by_iso, 100, &rows, &n) != 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct order_due *o = &rows[i];

@@ -192,9 +192,10 @@ struct store_ops {
 			     struct reminder_due **rows, size_t *count);
 	int (*reminder_queue)(struct store *s, int64_t booking_id, const struct outbox_message *m,
 			      int64_t now);
-	/* Orders due by `by` (an ISO date) with hours left and no ending-soon alert yet. */
-	int (*orders_ending_soon)(struct store *s, struct pool *p, const char *by, int limit,
-				  struct order_due **rows, size_t *count);
+	/* Orders due from `from` to `by` (ISO dates) with hours left and no ending-soon alert
+	 * yet. */
+	int (*orders_ending_soon)(struct store *s, struct pool *p, const char *from, const char *by,
+				  int limit, struct order_due **rows, size_t *count);
 	/* Puts the alert in the outbox unless this order had one of this kind; *queued is 1
 	 * when it did. */
 	int (*order_alert_queue)(struct store *s, int64_t order_id, const char *kind,

@@ -204,7 +204,8 @@ static const char *const stmts[S_COUNT] = {
 		     "coalesce((SELECT sum(h.counted_minutes) FROM hours_ledger h WHERE h.order_id = o.id), 0) AS counted "
 		     "FROM court_order o JOIN referral r ON r.order_id = o.id "
 		     "JOIN client c ON c.id = o.client_id JOIN user w ON w.id = r.case_worker_id "
-		     "WHERE o.complete_by <= ?1 AND r.status IN ('sent', 'welcomed', 'active') AND "
+		     "WHERE o.complete_by <= ?1 AND o.complete_by >= ?3 AND "
+		     "r.status IN ('sent', 'welcomed', 'active') AND "
 		     "NOT EXISTS (SELECT 1 FROM order_alert a WHERE a.order_id = o.id AND "
 		     "a.kind = 'ending_soon') AND o.activity_minutes > "
 		     "coalesce((SELECT sum(h.counted_minutes) FROM hours_ledger h WHERE h.order_id = o.id), 0) "
@@ -920,12 +921,14 @@ static void read_order_due(sqlite3_stmt *st, struct pool *p, struct order_due *o
 	o->counted_minutes = sqlite3_column_int(st, 9);
 }
 
-int sqlite_orders_ending_soon(struct store *s, struct pool *p, const char *by, int limit,
+int sqlite_orders_ending_soon(struct store *s, struct pool *p, const char *from, const char *by,
+			      int limit,
 			      struct order_due **rows, size_t *count)
 {
 	sqlite3_stmt *st = stmt(s, O_ENDING);
 	sqlite_bind_text(st, 1, by);
 	sqlite3_bind_int(st, 2, limit);
+	sqlite_bind_text(st, 3, from);
 	READ_ROWS(st, p, limit, rows, count, read_order_due);
 	return 0;
 }
