@@ -1,5 +1,6 @@
 #include "domain/records.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct {
@@ -39,6 +40,26 @@ const char *role_label(enum role r)
 		if (roles[i].role == r)
 			return roles[i].label;
 	return "nobody";
+}
+
+const char *referral_status_label(const char *status)
+{
+	static const char *const labels[][2] = {
+		{"sent", "Sent"}, {"welcomed", "Welcomed"}, {"active", "Active"},
+		{"completed", "Completed"}, {"withdrawn", "Withdrawn"},
+	};
+	for (size_t i = 0; status && i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(labels[i][0], status) == 0)
+			return labels[i][1];
+	return status;
+}
+
+void mobile_format(const char *mobile, char *out, unsigned long n)
+{
+	if (mobile && strlen(mobile) == 11 && mobile[0] == '0' && strspn(mobile, "0123456789") == 11)
+		snprintf(out, n, "%.5s %s", mobile, mobile + 5);
+	else
+		snprintf(out, n, "%s", mobile ? mobile : "");
 }
 
 int role_needs_authority(enum role r)

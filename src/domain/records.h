@@ -109,6 +109,12 @@ struct client_record {
 	const char *case_worker_name;
 };
 
+/* The words people read for a referral's status ("sent" -> "Sent"). */
+const char *referral_status_label(const char *status);
+/* A UK mobile number as people read it: "07700900123" -> "07700 900123", into out (16
+ * bytes); anything else is copied as it is. */
+void mobile_format(const char *mobile, char *out, unsigned long n);
+
 /* A welcome-call task with what the coordinator needs to make the call. */
 struct welcome_task {
 	int64_t id;

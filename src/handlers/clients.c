@@ -121,12 +121,16 @@ void clients_show(struct http_request *req, struct http_response *res)
 	tpl_set(v, "last_name", c.last_name);
 	tpl_set(v, "date_of_birth", long_date(req, c.date_of_birth));
 	tpl_set(v, "email", c.email);
-	tpl_set(v, "mobile", c.mobile);
+	if (c.mobile) {
+		char *m = pool_alloc(req->pool, 32);
+		mobile_format(c.mobile, m, 32);
+		tpl_set(v, "mobile", m);
+	}
 	tpl_set(v, "access_needs", c.access_needs);
 	tpl_set(v, "group_notes", c.group_notes);
 	tpl_set(v, "authority_name", c.authority_name);
 	tpl_set(v, "referral_reference", c.referral.reference);
-	tpl_set(v, "status", c.referral.status);
+	tpl_set(v, "status", referral_status_label(c.referral.status));
 	char when[LONDON_FORMAT_MAX];
 	london_format(c.referral.created_at, when, sizeof(when));
 	tpl_set(v, "sent", pool_strdup(req->pool, when));

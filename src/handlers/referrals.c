@@ -333,7 +333,7 @@ void referrals_list(struct http_request *req, struct http_response *res)
 		char when[64];
 		london_format(rows[i].created_at, when, sizeof(when));
 		tpl_set(item, "sent", pool_strdup(req->pool, when));
-		tpl_set(item, "status", rows[i].status);
+		tpl_set(item, "status", referral_status_label(rows[i].status));
 	}
 	tpl_set_bool(ar->vars, "more", n > (size_t)per_page);
 	tpl_set_int(ar->vars, "next_page", page + 1);

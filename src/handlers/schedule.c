@@ -100,8 +100,10 @@ void schedule_list(struct http_request *req, struct http_response *res)
 	for (size_t i = 0; i < ntopics; i++)
 		tpl_set(tpl_add(ar->vars, "topics"), "name", topics[i].name);
 	const char *added = http_query(req, "added");
-	if (added)
-		tpl_set(ar->vars, "added", added);
+	if (added && strcmp(added, "1") == 0)
+		tpl_set(ar->vars, "added", "1 session scheduled");
+	else if (added && strspn(added, "0123456789") == strlen(added) && strlen(added) <= 2)
+		tpl_set(ar->vars, "added", pool_printf(req->pool, "%s sessions scheduled", added));
 	app_page(req, res, "schedule", "Sessions and topics");
 }
 

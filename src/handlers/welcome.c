@@ -31,7 +31,11 @@ static void task_vars(struct http_request *req, struct tpl_vars *v, const struct
 	tpl_set(v, "referral", t->referral_reference);
 	tpl_set(v, "referred", app_time_text(req, t->created_at));
 	tpl_set(v, "email", t->email);
-	tpl_set(v, "mobile", t->mobile);
+	if (t->mobile) {
+		char *m = pool_alloc(req->pool, 32);
+		mobile_format(t->mobile, m, 32);
+		tpl_set(v, "mobile", m);
+	}
 	tpl_set(v, "access_needs", t->access_needs);
 	tpl_set(v, "authority", t->authority_name);
 	tpl_set_int(v, "attempts", t->attempts);

@@ -58,7 +58,7 @@ class WelcomeCallTests(ServerTestCase):
         self.assertEqual(created, sorted(created))
         item = self.item(text, ta)
         self.assertIn("Alasdair %s" % a.last_name, item)
-        self.assertIn("Mobile 07700900777", item)
+        self.assertIn("Mobile 07700 900777", item)
         self.assertIn("Email %s" % a.email, item)
         self.assertIn("Access needs: Large print, please", item)
         self.assertIn("Glasgow City", item)
@@ -111,7 +111,7 @@ class WelcomeCallTests(ServerTestCase):
         client_page = self.cw.get("/clients/%d" % p.client_id).text
         self.assertIn("Welcome call done: Spoke to Callum; evenings suit", client_page)
         self.assertIn("Welcome call: no answer, left a message: Voicemail left", client_page)
-        self.assertIn('<span class="ds_tag">welcomed</span>', client_page)
+        self.assertIn('<span class="ds_tag">Welcomed</span>', client_page)
 
     def test_bad_input_stores_nothing(self):
         p = new_client(self.server, self.cw, None)

@@ -168,13 +168,12 @@ int sqlite_demo_load(struct store *s, struct store_demo *d, struct err *e)
 			abort();
 		}
 	int rc = -1;
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite_write_begin(s) != 0) {
 		err_set(e, "the database is busy: %s", sqlite3_errmsg(db));
 	} else if (load(db, st, d, e) != 0) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	} else if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		err_set(e, "cannot commit the demo data: %s", sqlite3_errmsg(db));
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite_write_rollback(s, -1);
+	} else if (sqlite_write_commit(s) != 0) {
+		err_set(e, "cannot commit the demo data (the log says why)");
 	} else {
 		rc = 0;
 	}

@@ -31,6 +31,13 @@ const char *sqlite_col_text(sqlite3_stmt *st, int i, struct pool *p);
 /* Steps once and resets; -1 (logged) on an error. */
 int sqlite_step_done(struct store *s, sqlite3_stmt *st);
 int sqlite_exec(struct store *s, const char *sql);
+/* Every write transaction of the process, on any connection: BEGIN IMMEDIATE under one
+ * process-wide mutex (sqlite_store.c says why), then COMMIT (on failure it rolls back; both
+ * release the mutex) or ROLLBACK (returns rc). Autocommit writes through sqlite_step_done
+ * take the mutex too. */
+int sqlite_write_begin(struct store *s);
+int sqlite_write_commit(struct store *s);
+int sqlite_write_rollback(struct store *s, int rc);
 /* The first column of the one row a count query returns. */
 int sqlite_count(struct store *s, sqlite3_stmt *st, int64_t *out);
 int sqlite_insert_outbox(struct store *s, const struct outbox_message *m, int64_t now);

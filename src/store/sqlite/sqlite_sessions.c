@@ -228,10 +228,10 @@ static int found(int rc)
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
 }
 
+/* Ends a write transaction (sqlite_write_begin) without its changes. */
 static int rollback(struct store *s, int rc)
 {
-	sqlite_exec(s, "ROLLBACK");
-	return rc;
+	return sqlite_write_rollback(s, rc);
 }
 
 static int changes(struct store *s)
@@ -297,7 +297,7 @@ int sqlite_welcome_task_get(struct store *s, struct pool *p, int64_t task_id,
 int sqlite_welcome_call_add(struct store *s, int64_t task_id, int64_t coordinator_id,
 			    const char *outcome, const char *notes, int64_t now)
 {
-	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (sqlite_write_begin(s) != 0)
 		return -1;
 	sqlite3_stmt *st = stmt(s, W_CALL_INSERT);
 	sqlite3_bind_int64(st, 1, task_id);
@@ -317,7 +317,7 @@ int sqlite_welcome_call_add(struct store *s, int64_t task_id, int64_t coordinato
 		if (sqlite_step_done(s, st) != 0)
 			return rollback(s, -1);
 	}
-	return sqlite_exec(s, "COMMIT") == 0 ? 0 : rollback(s, -1);
+	return sqlite_write_commit(s);
 }
 
 /* ---- sign-in links ------------------------------------------------------------------ */
@@ -325,7 +325,7 @@ int sqlite_welcome_call_add(struct store *s, int64_t task_id, int64_t coordinato
 int sqlite_sign_in_link_add(struct store *s, const char *digest, int64_t user_id,
 			    int64_t expires_at, const struct outbox_message *m, int64_t now)
 {
-	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (sqlite_write_begin(s) != 0)
 		return -1;
 	sqlite3_stmt *st = stmt(s, L_INSERT);
 	sqlite_bind_text(st, 1, digest);
@@ -334,7 +334,7 @@ int sqlite_sign_in_link_add(struct store *s, const char *digest, int64_t user_id
 	sqlite3_bind_int64(st, 4, expires_at);
 	if (sqlite_step_done(s, st) != 0 || sqlite_insert_outbox(s, m, now) != 0)
 		return rollback(s, -1);
-	return sqlite_exec(s, "COMMIT") == 0 ? 0 : rollback(s, -1);
+	return sqlite_write_commit(s);
 }
 
 int sqlite_sign_in_link_use(struct store *s, const char *digest, int64_t now, int64_t *user_id)
@@ -430,7 +430,7 @@ int sqlite_facilitators_list(struct store *s, struct pool *p, struct user **rows
 int sqlite_sessions_add(struct store *s, const struct group_session *rows, size_t count,
 			int64_t now, struct err *e)
 {
-	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (sqlite_write_begin(s) != 0)
 		return err_set(e, "The database is busy. Try again in a minute");
 	for (size_t i = 0; i < count; i++) {
 		sqlite3_stmt *st = stmt(s, G_INSERT);
@@ -445,8 +445,8 @@ int sqlite_sessions_add(struct store *s, const struct group_session *rows, size_
 		if (sqlite_step_done(s, st) != 0)
 			return rollback(s, err_set(e, "The sessions could not be saved"));
 	}
-	if (sqlite_exec(s, "COMMIT") != 0)
-		return rollback(s, err_set(e, "The sessions could not be saved"));
+	if (sqlite_write_commit(s) != 0)
+		return err_set(e, "The sessions could not be saved");
 	return 0;
 }
 
@@ -530,7 +530,7 @@ int sqlite_booking_add(struct store *s, int64_t session_id, int64_t client_id, i
 	*refusal = 0;
 	/* Every fact is read inside the write transaction, so two requests for the last
 	 * place cannot both see it free. */
-	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (sqlite_write_begin(s) != 0)
 		return -1;
 	struct booking_facts f = {.now = now};
 	sqlite3_stmt *st = stmt(s, B_SESSION);
@@ -605,13 +605,13 @@ int sqlite_booking_add(struct store *s, int64_t session_id, int64_t client_id, i
 	*booking_id = sqlite3_last_insert_rowid(sqlite_impl(s)->db);
 	if (m && m->recipient && sqlite_insert_outbox(s, m, now) != 0)
 		return rollback(s, -1);
-	return sqlite_exec(s, "COMMIT") == 0 ? 0 : rollback(s, -1);
+	return sqlite_write_commit(s);
 }
 
 int sqlite_booking_cancel(struct store *s, int64_t booking_id, int64_t client_id, int64_t now,
 			  const struct outbox_message *m)
 {
-	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (sqlite_write_begin(s) != 0)
 		return -1;
 	sqlite3_stmt *st = stmt(s, B_CANCEL);
 	sqlite3_bind_int64(st, 1, booking_id);
@@ -623,7 +623,7 @@ int sqlite_booking_cancel(struct store *s, int64_t booking_id, int64_t client_id
 		return rollback(s, STORE_NOT_FOUND);
 	if (m && m->recipient && sqlite_insert_outbox(s, m, now) != 0)
 		return rollback(s, -1);
-	return sqlite_exec(s, "COMMIT") == 0 ? 0 : rollback(s, -1);
+	return sqlite_write_commit(s);
 }
 
 static void read_booking(sqlite3_stmt *st, struct pool *p, struct booking_row *b)
@@ -832,12 +832,12 @@ static int save_item(struct store *s, int64_t session_id, int64_t by,
 int sqlite_register_save(struct store *s, int64_t session_id, int64_t recorded_by,
 			 const struct register_item *items, size_t count, int64_t now, int *results)
 {
-	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (sqlite_write_begin(s) != 0)
 		return -1;
 	for (size_t i = 0; i < count; i++)
 		if (save_item(s, session_id, recorded_by, &items[i], now, &results[i]) != 0)
 			return rollback(s, -1);
-	return sqlite_exec(s, "COMMIT") == 0 ? 0 : rollback(s, -1);
+	return sqlite_write_commit(s);
 }
 
 int sqlite_order_hours(struct store *s, int64_t order_id, int *counted, int *not_counted)
@@ -895,7 +895,7 @@ int sqlite_reminders_due(struct store *s, struct pool *p, int64_t now, int limit
 int sqlite_reminder_queue(struct store *s, int64_t booking_id, const struct outbox_message *m,
 			  int64_t now)
 {
-	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (sqlite_write_begin(s) != 0)
 		return -1;
 	sqlite3_stmt *st = stmt(s, RM_MARK);
 	sqlite3_bind_int64(st, 1, booking_id);
@@ -904,7 +904,7 @@ int sqlite_reminder_queue(struct store *s, int64_t booking_id, const struct outb
 		return rollback(s, -1);
 	if (changes(s) == 1 && sqlite_insert_outbox(s, m, now) != 0)
 		return rollback(s, -1);
-	return sqlite_exec(s, "COMMIT") == 0 ? 0 : rollback(s, -1);
+	return sqlite_write_commit(s);
 }
 
 static void read_order_due(sqlite3_stmt *st, struct pool *p, struct order_due *o)
@@ -937,7 +937,7 @@ int sqlite_order_alert_queue(struct store *s, int64_t order_id, const char *kind
 			     const struct outbox_message *m, int64_t now, int *queued)
 {
 	*queued = 0;
-	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0)
+	if (sqlite_write_begin(s) != 0)
 		return -1;
 	sqlite3_stmt *st = stmt(s, A_INSERT);
 	sqlite3_bind_int64(st, 1, order_id);
@@ -950,5 +950,5 @@ int sqlite_order_alert_queue(struct store *s, int64_t order_id, const char *kind
 			return rollback(s, -1);
 		*queued = 1;
 	}
-	return sqlite_exec(s, "COMMIT") == 0 ? 0 : rollback(s, -1);
+	return sqlite_write_commit(s);
 }
