@@ -32,6 +32,10 @@ from zoneinfo import ZoneInfo
 from flask import Flask, g, make_response, redirect, render_template, request
 from jinja2 import FunctionLoader
 
+# As Cairn's referral_status_label (src/domain/records.c).
+STATUS_LABELS = {"sent": "Sent", "welcomed": "Welcomed", "active": "Active",
+                 "completed": "Completed", "withdrawn": "Withdrawn"}
+
 DB_PATH = os.environ["CAIRN_DB"]
 ASSET_VERSION = os.environ["CAIRN_ASSET_VERSION"]
 SESSION_COOKIE = "cairn_session"
@@ -376,7 +380,8 @@ def referrals():
     rows = db().execute(REFERRALS_BY_CASE_WORKER,
                         (g.user["id"], PER_PAGE + 1, (number - 1) * PER_PAGE)).fetchall()
     shown = [{"client_id": str(r[4]), "first_name": r[5], "last_name": r[6], "reference": r[1],
-              "case_reference": r[7], "sent": london(r[3]), "status": r[2]}
+              "case_reference": r[7], "sent": london(r[3]),
+              "status": STATUS_LABELS.get(r[2], r[2])}
              for r in rows[:PER_PAGE]]
     return page("referral_list", "My referrals", referrals=shown,
                 more=flag(len(rows) > PER_PAGE), next_page=str(number + 1))

@@ -10,6 +10,7 @@
 #include "crypto/crypto.h"
 #include "domain/civil_date.h"
 #include "domain/hours_rules.h"
+#include "domain/london_time.h"
 #include "domain/reference.h"
 #include "store/store.h"
 
@@ -36,6 +37,17 @@ static const struct {
 #define DEMO_CASE_WORKER_REFERRALS 50
 #define DEMO_CASE_WORKER "caseworker@demo.cairn.scot"
 #define DEMO_CLIENT "client@demo.cairn.scot"
+/* Group sessions over three years and the next four weeks: a few a day in the years whose
+ * orders are over (their clients are not in the data set), many a day in the last 200
+ * days, where the 20,000 active orders book about two sessions a week each until their
+ * activity hours are booked: about 500,000 bookings. */
+#define NATIONAL_FACILITATORS 60
+#define SESSIONS_DAYS_BACK (3 * 365)
+#define SESSIONS_DAYS_AHEAD 28
+#define SESSIONS_BUSY_DAYS 200
+#define SESSIONS_QUIET_PER_DAY 8
+#define SESSIONS_BUSY_PER_DAY 150
+#define SESSION_CAPACITY 16
 
 /* Rough populations in thousands: each authority gets case workers, and so clients, in
  * proportion. Names as the migration seeds them. */
@@ -206,6 +218,143 @@ static void national_referral(struct pool *p, struct store_demo_referral *x, siz
 				 : pool_printf(p, "client%05zu@clients.demo.cairn.scot", i);
 }
 
+/* London start times of the day's sessions, cycled through. */
+static const struct {
+	int hour, minute;
+} session_times[] = {{9, 30}, {10, 0}, {11, 0}, {13, 0}, {14, 0}, {15, 30}, {18, 0}, {18, 30}, {19, 0}};
+static const int session_minutes[] = {60, 90, 120, 120};
+
+/* Sessions, day by day; first_of_day[k] is the first session of day k (day 0 the first),
+ * first_of_day[ndays] their count. */
+static struct store_demo_session *national_sessions(struct pool *p, const struct topic *topics,
+						    size_t ntopics, size_t first_facilitator,
+						    int64_t today, size_t ndays, size_t *first_of_day)
+{
+	size_t cap = (ndays - SESSIONS_BUSY_DAYS - SESSIONS_DAYS_AHEAD) * SESSIONS_QUIET_PER_DAY +
+		     (SESSIONS_BUSY_DAYS + SESSIONS_DAYS_AHEAD + 1) * SESSIONS_BUSY_PER_DAY;
+	struct store_demo_session *g = pool_alloc(p, sizeof(*g) * cap);
+	size_t n = 0;
+	for (size_t k = 0; k < ndays; k++) {
+		first_of_day[k] = n;
+		int64_t day = today - SESSIONS_DAYS_BACK + (int64_t)k;
+		size_t per_day = day >= today - SESSIONS_BUSY_DAYS ? SESSIONS_BUSY_PER_DAY
+								   : SESSIONS_QUIET_PER_DAY;
+		for (size_t j = 0; j < per_day && n < cap; j++) {
+			int64_t at;
+			size_t t = j % (sizeof(session_times) / sizeof(session_times[0]));
+			if (london_to_utc(civil_date_from_days(day), session_times[t].hour,
+					  session_times[t].minute, &at) != 0)
+				continue;
+			g[n++] = (struct store_demo_session){
+				.topic_id = topics[pick(ntopics)].id,
+				.starts_at = at,
+				.minutes = session_minutes[pick(sizeof(session_minutes) /
+								sizeof(session_minutes[0]))],
+				.capacity = SESSION_CAPACITY,
+				.facilitator = first_facilitator + pick(NATIONAL_FACILITATORS),
+			};
+		}
+	}
+	first_of_day[ndays] = n;
+	return g;
+}
+
+/* A register outcome for a session held: mostly attended. */
+static void national_outcome(struct store_demo_booking *b, int minutes)
+{
+	size_t r = pick(100);
+	b->reason = NULL;
+	if (r < 78) {
+		b->outcome = "attended";
+		b->minutes = minutes;
+	} else if (r < 84) {
+		b->outcome = "attended_part";
+		b->minutes = minutes / 2;
+	} else if (r < 92) {
+		b->outcome = "did_not_attend";
+		b->minutes = 0;
+	} else if (r < 98) {
+		b->outcome = "absence_accepted";
+		b->reason = "Illness (self-certified)";
+		b->minutes = 0;
+	} else {
+		b->outcome = "failed_to_comply";
+		b->minutes = 0;
+	}
+}
+
+/* Each client with an account books a session every one to three days from a few days
+ * after the referral to four weeks ahead, while the minutes booked stay within the
+ * order's activity minutes (the booking rule), into sessions with a place left. */
+static struct store_demo_booking *national_bookings(struct pool *p,
+						    const struct store_demo_referral *refs,
+						    size_t nrefs, struct store_demo_session *g,
+						    const size_t *first_of_day, int64_t today,
+						    int64_t now, size_t *count)
+{
+	size_t cap = 700000;
+	struct store_demo_booking *b = pool_alloc(p, sizeof(*b) * cap);
+	int *booked = pool_alloc(p, sizeof(int) * (first_of_day[SESSIONS_DAYS_BACK +
+									SESSIONS_DAYS_AHEAD + 1] + 1));
+	memset(booked, 0, sizeof(int) * first_of_day[SESSIONS_DAYS_BACK + SESSIONS_DAYS_AHEAD + 1]);
+	int64_t first_day = today - SESSIONS_DAYS_BACK;
+	size_t n = 0;
+	for (size_t i = 0; i < nrefs && n < cap; i++) {
+		const struct store_demo_referral *x = &refs[i];
+		if (x->account_email == NULL)
+			continue;
+		int used = 0; /* minutes credited, or booked and not yet held */
+		for (int64_t day = x->r.now / 86400 + 3 + (int64_t)pick(3);
+		     day <= today + SESSIONS_DAYS_AHEAD && n < cap; day += 1 + (int64_t)pick(3)) {
+			size_t k = (size_t)(day - first_day);
+			size_t from = first_of_day[k], to = first_of_day[k + 1];
+			if (to == from)
+				continue;
+			size_t sid = from + pick(to - from), tries = 0;
+			while (booked[sid] >= g[sid].capacity && tries++ < to - from)
+				sid = sid + 1 < to ? sid + 1 : from;
+			if (booked[sid] >= g[sid].capacity || used + g[sid].minutes > x->r.activity_minutes)
+				continue;
+			struct store_demo_booking *k_ = &b[n];
+			memset(k_, 0, sizeof(*k_));
+			k_->session = sid;
+			k_->referral = i;
+			k_->created_at = g[sid].starts_at - 86400 * (2 + (int64_t)pick(6)) -
+					 (int64_t)pick(8 * 3600);
+			if (k_->created_at < x->r.now)
+				k_->created_at = x->r.now + 600;
+			if (k_->created_at >= now)
+				k_->created_at = now - 60;
+			int64_t ends = g[sid].starts_at + g[sid].minutes * 60;
+			if (pick(100) < 5 && g[sid].starts_at - k_->created_at > 3 * 3600) {
+				/* Cancelled a little while before the start. */
+				k_->cancelled_at = k_->created_at + (g[sid].starts_at - k_->created_at) / 2;
+				if (k_->cancelled_at < now) {
+					n++;
+					continue;
+				}
+				k_->cancelled_at = 0;
+			}
+			booked[sid]++;
+			/* Reminded the day before; or, booked within a day, the confirmation was. */
+			if (g[sid].starts_at - 86400 < now)
+				k_->reminder_at = g[sid].starts_at - 86400 > k_->created_at
+							  ? g[sid].starts_at - 86400
+							  : k_->created_at;
+			if (ends + 3 * 3600 < now) {
+				national_outcome(k_, g[sid].minutes);
+				k_->recorded_at = ends + 600 + (int64_t)pick(2 * 3600);
+				used += k_->minutes;
+			} else {
+				used += g[sid].minutes;
+			}
+			n++;
+		}
+	}
+	*count = n;
+	return b;
+}
+
 /* Adds the national data set; the demo accounts are there already. */
 static int national(struct store *s, struct pool *p, const char *hash)
 {
@@ -217,7 +366,8 @@ static int national(struct store *s, struct pool *p, const char *hash)
 	}
 
 	/* Case workers: the demo one first, then each authority's share of the rest. */
-	struct user *staff = pool_alloc(p, sizeof(*staff) * (NATIONAL_CASE_WORKERS + NAUTHORITIES));
+	struct user *staff = pool_alloc(p, sizeof(*staff) * (NATIONAL_CASE_WORKERS + NAUTHORITIES +
+							     NATIONAL_FACILITATORS));
 	size_t nstaff = 0;
 	staff[nstaff++] = demo;
 	int total_weight = 0;
@@ -251,12 +401,22 @@ static int national(struct store *s, struct pool *p, const char *hash)
 		}
 	}
 
+	size_t ncase_workers = nstaff;
+	for (int k = 0; k < NATIONAL_FACILITATORS; k++) {
+		struct user *u = &staff[nstaff++];
+		u->email = pool_printf(p, "facilitator%02d@national.demo.cairn.scot", k + 1);
+		u->name = pool_printf(p, "%s %s", first_names[pick(NFIRST_NAMES)],
+				      last_names[pick(NLAST_NAMES)]);
+		u->role = ROLE_FACILITATOR;
+		u->password_hash = hash;
+	}
+
 	/* Referrals: one page for the demo case worker, the rest dealt round the others. */
 	struct store_demo_referral *refs = pool_alloc(p, sizeof(*refs) * NATIONAL_CLIENTS);
 	for (size_t i = 0; i < NATIONAL_CLIENTS; i++) {
 		size_t w = i < DEMO_CASE_WORKER_REFERRALS
 				   ? 0
-				   : 1 + (i - DEMO_CASE_WORKER_REFERRALS) % (nstaff - 1);
+				   : 1 + (i - DEMO_CASE_WORKER_REFERRALS) % (ncase_workers - 1);
 		refs[i].case_worker = w;
 		national_referral(p, &refs[i], i, staff[w].authority_id, slug_of[w], now);
 	}
@@ -264,11 +424,30 @@ static int national(struct store *s, struct pool *p, const char *hash)
 	refs[0].status = "active";
 	refs[0].account_email = DEMO_CLIENT;
 
+	struct topic *topics;
+	size_t ntopics = 0;
+	if (s->ops->topics_list(s, p, &topics, &ntopics) != 0 || ntopics == 0) {
+		fprintf(stderr, "cairn demo-data: no topics\n");
+		return 1;
+	}
+	int64_t today = civil_date_to_days(london_date(now));
+	size_t ndays = SESSIONS_DAYS_BACK + SESSIONS_DAYS_AHEAD + 1;
+	size_t *first_of_day = pool_alloc(p, sizeof(size_t) * (ndays + 1));
+	struct store_demo_session *sessions =
+		national_sessions(p, topics, ntopics, ncase_workers, today, ndays, first_of_day);
+	size_t nbookings;
+	struct store_demo_booking *bookings = national_bookings(
+		p, refs, NATIONAL_CLIENTS, sessions, first_of_day, today, now, &nbookings);
+
 	struct store_demo d = {
 		.staff = staff,
 		.nstaff = nstaff,
 		.referrals = refs,
 		.nreferrals = NATIONAL_CLIENTS,
+		.sessions = sessions,
+		.nsessions = first_of_day[ndays],
+		.bookings = bookings,
+		.nbookings = nbookings,
 		.account_password_hash = hash,
 		.now = now,
 	};
@@ -283,8 +462,11 @@ static int national(struct store *s, struct pool *p, const char *hash)
 	printf("  %-34s %s\n", DEMO_CLIENT, "client (of Kirsty Caseworker)");
 	printf("National data: %zu local authorities, %zu case workers, %d clients with an order "
 	       "and a referral (%zu with an account); %s has %d referrals.\n",
-	       NAUTHORITIES, nstaff, NATIONAL_CLIENTS, accounts, DEMO_CASE_WORKER,
+	       NAUTHORITIES, ncase_workers, NATIONAL_CLIENTS, accounts, DEMO_CASE_WORKER,
 	       DEMO_CASE_WORKER_REFERRALS);
+	printf("National sessions: %d facilitators, %zu group sessions over three years and the "
+	       "next four weeks, %zu bookings.\n",
+	       NATIONAL_FACILITATORS, d.nsessions, nbookings);
 	return 0;
 }
 

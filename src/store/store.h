@@ -29,11 +29,36 @@ struct store_demo_referral {
 	const char *account_email; /* the client's own sign-in, or NULL when they have none */
 };
 
+/* A group session, run by staff[facilitator]. */
+struct store_demo_session {
+	int64_t topic_id, starts_at;
+	int minutes, capacity;
+	size_t facilitator;
+};
+
+/* A booking of sessions[session] by referrals[referral]'s client on its order. Each order's
+ * bookings come in the order they were held, so the ledger credits it in time order. */
+struct store_demo_booking {
+	size_t session, referral;
+	int64_t created_at, cancelled_at; /* cancelled_at 0: still booked */
+	int64_t reminder_at;              /* 0: no reminder sent yet */
+	/* The register, for a session held: outcome (NULL: none yet), minutes attended,
+	 * reason for an accepted absence; recorded by the facilitator at recorded_at. The
+	 * hours ledger is credited from it, counted only up to the order's activity minutes. */
+	const char *outcome, *reason;
+	int minutes;
+	int64_t recorded_at;
+};
+
 struct store_demo {
 	struct user *staff; /* an id of 0 is inserted, and its new id written back */
 	size_t nstaff;
 	const struct store_demo_referral *referrals;
 	size_t nreferrals;
+	const struct store_demo_session *sessions;
+	size_t nsessions;
+	const struct store_demo_booking *bookings;
+	size_t nbookings;
 	const char *account_password_hash; /* every client account's */
 	int64_t now;                       /* when the accounts were made */
 };

@@ -57,7 +57,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_until(predicate, timeout=10.0, interval=0.05, message="condition"):
+def wait_until(predicate, timeout=20.0, interval=0.05, message="condition"):
     """Polls predicate until it returns something truthy; returns that or fails."""
     deadline = time.monotonic() + timeout
     while True:

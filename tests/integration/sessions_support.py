@@ -257,7 +257,7 @@ def outbox(server, kind=None, recipient=None, after=0):
     return server.sql(q + " ORDER BY id", args)
 
 
-def eml_for(server, outbox_id, timeout=8):
+def eml_for(server, outbox_id, timeout=20):
     """The delivered .eml of an outbox row, waiting for the sender."""
     prefix = "%06d-" % outbox_id
 

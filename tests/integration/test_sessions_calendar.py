@@ -366,7 +366,7 @@ class ReminderTests(ServerTestCase):
         # 2.5 days on: "tomorrow" is within a day, and its reminder goes.
         self.server.stop()
         self.server.start(env={"CAIRN_TIME_OFFSET": str(offset1)})
-        wait_until(lambda: self.reminders(b["tomorrow"]), timeout=8,
+        wait_until(lambda: self.reminders(b["tomorrow"]), timeout=30,
                    message="the reminder for the session tomorrow")
         self.settle()
         [reminder] = self.reminders(b["tomorrow"])
