@@ -11,6 +11,7 @@
 
 /* Sessions are listed up to eight weeks ahead. */
 #define SESSIONS_AHEAD_S (8 * 7 * 24 * 60 * 60)
+#define SESSIONS_PER_PAGE 100
 
 static const char *const days[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
 				   "Friday", "Saturday"};
@@ -80,7 +81,9 @@ void sessions_list(struct http_request *req, struct http_response *res)
 		app_unavailable(req, res);
 		return;
 	}
-	size_t shown = 0;
+	/* A page of sessions at a time: a phone should not have to load hundreds. */
+	long page = app_page_number(req, 100);
+	size_t first = (size_t)(page - 1) * SESSIONS_PER_PAGE, matched = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct group_session *g = &rows[i];
 		if (day_filter >= 0 && civil_date_weekday(london_date(g->starts_at)) != day_filter)
@@ -88,11 +91,18 @@ void sessions_list(struct http_request *req, struct http_response *res)
 		if (evenings_weekends && !booking_rules_is_evening(g->starts_at) &&
 		    !booking_rules_is_weekend(g->starts_at))
 			continue;
-		session_vars(req, tpl_add(ar->vars, "sessions"), g);
-		shown++;
+		if (matched >= first && matched < first + SESSIONS_PER_PAGE)
+			session_vars(req, tpl_add(ar->vars, "sessions"), g);
+		matched++;
 	}
-	tpl_set_int(ar->vars, "count", (long long)shown);
-	tpl_set_bool(ar->vars, "one", shown == 1);
+	tpl_set_int(ar->vars, "count", (long long)matched);
+	tpl_set_bool(ar->vars, "one", matched == 1);
+	if (matched > first + SESSIONS_PER_PAGE) {
+		tpl_set_int(ar->vars, "next_page", page + 1);
+		tpl_set(ar->vars, "topic_query", topic_text ? topic_text : "");
+		tpl_set(ar->vars, "day_query", day ? day : "");
+		tpl_set(ar->vars, "when_query", evenings_weekends ? "evenings-weekends" : "");
+	}
 	tpl_set_bool(ar->vars, "filtered", topic_id || day_filter >= 0 || evenings_weekends);
 	app_page(req, res, "sessions", "Book a session");
 }

@@ -5,6 +5,7 @@ booked; cancelling only before the start frees the place. Clients see only their
 bookings; staff cannot use the client pages; odd ids get 404."""
 
 import datetime
+import html
 import re
 import threading
 
@@ -357,6 +358,24 @@ class BookingTests(ServerTestCase):
                                "WHERE g.starts_at >= ? AND g.starts_at < ? "
                                "ORDER BY g.starts_at, g.id", (now, now + 56 * DAY))
         return [r["id"] for r in rows if keep(r)]
+
+    def test_the_list_comes_a_hundred_at_a_time(self):
+        p = self.client()
+        self.server.sql("INSERT INTO topic(name) VALUES ('Paging test topic')")
+        tid = topic_id(self.server, "Paging test topic")
+        start = self.next_start() + 3600
+        ids = [add_session(self.server, start + i * 60, minutes=15, topic="Paging test topic")
+               for i in range(130)]
+        # Other tests of this class list every session: take these away afterwards.
+        self.addCleanup(self.server.sql, "DELETE FROM group_session WHERE topic_id = ?", (tid,))
+        got, text = self.listed(p, "?topic=%d" % tid)
+        self.assertEqual(got, ids[:100])
+        self.assertIn("130 sessions that match", text)
+        m = re.search(r'<a href="(/sessions\?[^"]*page=2)">Later sessions</a>', text)
+        self.assertIsNotNone(m, "a link to the later sessions")
+        got, text = self.listed(p, html.unescape(m.group(1))[len("/sessions"):])
+        self.assertEqual(got, ids[100:])
+        self.assertNotIn("Later sessions", text)
 
     def test_list_and_filters(self):
         p = self.client()
