@@ -80,9 +80,27 @@ void invitations_show(struct http_request *req, struct http_response *res)
 	show(req, res, &c, NULL, NULL);
 }
 
-void invitations_accept(struct http_request *req, struct http_response *res)
+/* Uses the invitation once, with a password hash or (NULL) sign-in links. */
+static void accept(struct http_request *req, struct http_response *res, const char *digest,
+		   const char *password_hash)
 {
 	struct app_request *ar = app_req(req);
+	int rc = ar->store->ops->invitation_accept(ar->store, digest, password_hash, app_now());
+	if (rc == STORE_NOT_FOUND) {
+		invalid_link(req, res);
+		return;
+	}
+	if (rc != 0) {
+		app_error(req, res, 503, "Sorry, there is a problem with the service",
+			  "Your account was not set up. Please try again later.");
+		return;
+	}
+	tpl_set_bool(ar->vars, "by_link", password_hash == NULL);
+	app_page(req, res, "invitation_done", "Your account is set up");
+}
+
+void invitations_accept(struct http_request *req, struct http_response *res)
+{
 	struct client_record c;
 	char digest[CRYPTO_DIGEST_HEX];
 	if (find_client(req, &c, digest) != 0 || c.email == NULL) {
@@ -92,18 +110,7 @@ void invitations_accept(struct http_request *req, struct http_response *res)
 	const char *choice = http_form(req, "choice");
 	if (choice && strcmp(choice, "link") == 0) {
 		/* No password: a sign-in link will be emailed each time. */
-		int rc = ar->store->ops->invitation_accept(ar->store, digest, NULL, app_now());
-		if (rc == STORE_NOT_FOUND) {
-			invalid_link(req, res);
-			return;
-		}
-		if (rc != 0) {
-			app_error(req, res, 503, "Sorry, there is a problem with the service",
-				  "Your account was not set up. Please try again later.");
-			return;
-		}
-		tpl_set_bool(ar->vars, "by_link", 1);
-		app_page(req, res, "invitation_done", "Your account is set up");
+		accept(req, res, digest, NULL);
 		return;
 	}
 	const char *pw = http_form(req, "password");
@@ -127,15 +134,5 @@ void invitations_accept(struct http_request *req, struct http_response *res)
 		app_unavailable(req, res);
 		return;
 	}
-	int rc = ar->store->ops->invitation_accept(ar->store, digest, hash, app_now());
-	if (rc == STORE_NOT_FOUND) {
-		invalid_link(req, res);
-		return;
-	}
-	if (rc != 0) {
-		app_error(req, res, 503, "Sorry, there is a problem with the service",
-			  "Your account was not set up. Please try again later.");
-		return;
-	}
-	app_page(req, res, "invitation_done", "Your account is set up");
+	accept(req, res, digest, hash);
 }

@@ -112,18 +112,27 @@ static void show(struct http_request *req, struct http_response *res,
 	res->status = status;
 }
 
-void register_show(struct http_request *req, struct http_response *res)
+/* The session and its register lines, or the error page. */
+static int load_register(struct http_request *req, struct http_response *res,
+			 struct group_session *g, struct register_row **rows, size_t *n)
 {
 	struct app_request *ar = app_req(req);
+	if (load(req, res, g) != 0)
+		return -1;
+	if (ar->store->ops->register_rows(ar->store, req->pool, g->id, rows, n) != 0) {
+		app_unavailable(req, res);
+		return -1;
+	}
+	return 0;
+}
+
+void register_show(struct http_request *req, struct http_response *res)
+{
 	struct group_session g;
-	if (load(req, res, &g) != 0)
-		return;
 	struct register_row *rows;
 	size_t n = 0;
-	if (ar->store->ops->register_rows(ar->store, req->pool, g.id, &rows, &n) != 0) {
-		app_unavailable(req, res);
+	if (load_register(req, res, &g, &rows, &n) != 0)
 		return;
-	}
 	app_audit(req, "view_register", "session", g.id);
 	show(req, res, &g, rows, n, NULL, 200);
 }
@@ -198,14 +207,10 @@ void register_save(struct http_request *req, struct http_response *res)
 {
 	struct app_request *ar = app_req(req);
 	struct group_session g;
-	if (load(req, res, &g) != 0)
-		return;
 	struct register_row *rows;
 	size_t n = 0;
-	if (ar->store->ops->register_rows(ar->store, req->pool, g.id, &rows, &n) != 0) {
-		app_unavailable(req, res);
+	if (load_register(req, res, &g, &rows, &n) != 0)
 		return;
-	}
 	struct row_state *states = pool_alloc(req->pool, sizeof(*states) * (n ? n : 1));
 	struct register_item *items = pool_alloc(req->pool, sizeof(*items) * (n ? n : 1));
 	size_t *item_row = pool_alloc(req->pool, sizeof(*item_row) * (n ? n : 1));
