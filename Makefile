@@ -2,7 +2,7 @@
 # test. demo, check and bench first install what is missing (scripts/setup).
 
 CC ?= cc
-PKGS = libmicrohttpd sqlite3 libsodium libcurl
+PKGS = libmicrohttpd sqlite3 libsodium libcurl xlsxwriter jansson
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wcast-qual
 CFLAGS ?= -O2 -g
 CFLAGS += -MMD -MP -std=c17 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -Isrc -Ibuild/gen
