@@ -9,7 +9,11 @@
 #define SQLITE_SLOTS_PER_FILE 64
 #define SQLITE_SLOTS_CORE 0                         /* sqlite_store.c */
 #define SQLITE_SLOTS_SESSIONS SQLITE_SLOTS_PER_FILE /* sqlite_sessions.c */
-#define SQLITE_SLOTS (2 * SQLITE_SLOTS_PER_FILE)
+#define SQLITE_SLOTS_REPORTS (2 * SQLITE_SLOTS_PER_FILE)   /* sqlite_reports.c */
+#define SQLITE_SLOTS_IMPACT (3 * SQLITE_SLOTS_PER_FILE)    /* sqlite_impact.c */
+#define SQLITE_SLOTS_DIRECTORY (4 * SQLITE_SLOTS_PER_FILE) /* sqlite_directory.c */
+#define SQLITE_SLOTS_ORUK (5 * SQLITE_SLOTS_PER_FILE)      /* sqlite_oruk.c */
+#define SQLITE_SLOTS (6 * SQLITE_SLOTS_PER_FILE)
 
 struct sqlite_store {
 	struct store base;
