@@ -127,15 +127,21 @@ static void layout_vars(struct http_request *req, struct app_request *ar)
 	case ROLE_CASE_WORKER:
 		nav_item(v, "/referrals/new", "Make a referral", req->path);
 		nav_item(v, "/referrals", "My referrals", req->path);
+		nav_item(v, "/reports/weekly", "Weekly report", req->path);
 		break;
 	case ROLE_ADMINISTRATOR:
 		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
 		nav_item(v, "/schedule", "Sessions and topics", req->path);
+		nav_item(v, "/reports/weekly", "Weekly report", req->path);
 		nav_item(v, "/admin/outbox", "Outbox", req->path);
 		break;
 	case ROLE_COORDINATOR:
 		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
 		nav_item(v, "/schedule", "Sessions and topics", req->path);
+		nav_item(v, "/reports/weekly", "Weekly report", req->path);
+		break;
+	case ROLE_AUTHORITY_LEAD:
+		nav_item(v, "/reports/weekly", "Weekly report", req->path);
 		break;
 	case ROLE_FACILITATOR:
 		nav_item(v, "/facilitator/sessions", "My sessions", req->path);
@@ -188,6 +194,16 @@ const char *app_time_text(struct http_request *req, int64_t utc)
 {
 	char *s = pool_alloc(req->pool, LONDON_FORMAT_MAX);
 	london_format(utc, s, LONDON_FORMAT_MAX);
+	return s;
+}
+
+const char *app_date_text(struct http_request *req, const char *iso)
+{
+	struct civil_date d;
+	if (iso == NULL || civil_date_parse(iso, &d) != 0)
+		return iso;
+	char *s = pool_alloc(req->pool, CIVIL_DATE_LONG_MAX);
+	civil_date_long(d, s, CIVIL_DATE_LONG_MAX);
 	return s;
 }
 

@@ -65,6 +65,9 @@ long app_page_number(struct http_request *req, long max);
 int64_t app_route_id(struct http_request *req, size_t i);
 /* "Monday 30 March 2026, 6:00pm" in Europe/London, in the request's pool. */
 const char *app_time_text(struct http_request *req, int64_t utc);
+/* "23 March 1989" for an ISO date, in the request's pool (the text itself when it is not
+ * a date). */
+const char *app_date_text(struct http_request *req, const char *iso);
 /* "2 hours 30 minutes", in the request's pool. */
 const char *app_minutes_text(struct http_request *req, int minutes);
 /* A text template (templates/email/...) rendered into the request's pool. */

@@ -8,6 +8,7 @@
 #include "handlers/outbox.h"
 #include "handlers/referrals.h"
 #include "handlers/register.h"
+#include "handlers/reports.h"
 #include "handlers/schedule.h"
 #include "handlers/sessions.h"
 #include "handlers/bookings.h"
@@ -21,6 +22,7 @@ static const char *const sign_in_fields[] = {"csrf_token", "email", "password", 
 	 ROUTE_ROLE(ROLE_COORDINATOR) | ROUTE_ROLE(ROLE_ADMINISTRATOR))
 
 #define COORDINATION (ROUTE_ROLE(ROLE_COORDINATOR) | ROUTE_ROLE(ROLE_ADMINISTRATOR))
+#define REPORT_READERS STAFF_WHO_SEE_CLIENTS
 #define REGISTER_TAKERS (ROUTE_ROLE(ROLE_FACILITATOR) | COORDINATION)
 
 const struct route routes[] = {
@@ -58,5 +60,8 @@ const struct route routes[] = {
 	{"GET", "/facilitator/sessions", REGISTER_TAKERS, NULL, register_sessions},
 	{"GET", "/register/:id", REGISTER_TAKERS, NULL, register_show},
 	{"POST", "/register/:id", REGISTER_TAKERS, register_fields, register_save},
+	{"GET", "/reports/weekly", REPORT_READERS, NULL, reports_weekly},
+	{"GET", "/reports/weekly.csv", REPORT_READERS, NULL, reports_weekly_csv},
+	{"GET", "/reports/weekly.xlsx", REPORT_READERS, NULL, reports_weekly_xlsx},
 	{NULL, NULL, 0, NULL, NULL},
 };

@@ -8,6 +8,7 @@
 #include "domain/ledger.h"
 #include "domain/london_time.h"
 #include "html/tpl.h"
+#include "report/weekly.h"
 
 static const char *render(struct pool *p, const char *name, struct tpl_vars *v)
 {
@@ -97,10 +98,112 @@ static int ending_soon(struct store *s, struct pool *p, int64_t now)
 	return queued;
 }
 
+/* The week whose reports are all in the outbox (only the sender thread runs this). */
+static char weekly_done[ISO_WEEK_TEXT_MAX];
+
+/* The week whose reports are due at now: last week from Monday 07:00, London time. */
+static struct iso_week weekly_due_week(int64_t now)
+{
+	struct iso_week this_week = iso_week_of(london_date(now));
+	int64_t at;
+	if (london_to_utc(iso_week_monday(this_week), SCHEDULER_WEEKLY_HOUR, 0, &at) != 0)
+		at = 0;
+	return iso_week_add(this_week, now >= at ? -1 : -2);
+}
+
+/* The first week to report on: the first the installation ran for (an installation set
+ * up on a Thursday sends its first reports the next Monday, not last week's). */
+static int weekly_first(struct store *s, struct pool *p, struct iso_week due, const char **first)
+{
+	if (s->ops->setting_get(s, p, "weekly_report_from", first) == 0 && *first)
+		return 0;
+	char next[ISO_WEEK_TEXT_MAX];
+	iso_week_format(iso_week_add(due, 1), next);
+	struct err e;
+	if (s->ops->setting_put(s, "weekly_report_from", next, &e) != 0)
+		return -1;
+	*first = pool_strdup(p, next);
+	return 0;
+}
+
+static const char *weekly_body(struct pool *p, const struct user *u, const struct weekly_query *q,
+			       const struct weekly_line *lines, size_t n)
+{
+	int missed = 0, due = 0, complete = 0;
+	for (size_t i = 0; i < n; i++) {
+		missed += (lines[i].flags & WEEKLY_MISSED) != 0;
+		due += (lines[i].flags & WEEKLY_DUE_SOON) != 0;
+		complete += (lines[i].flags & WEEKLY_HOURS_COMPLETE) != 0;
+	}
+	struct civil_date mon, sun;
+	civil_date_parse(q->monday, &mon);
+	civil_date_parse(q->sunday, &sun);
+	char from[CIVIL_DATE_LONG_MAX], to[CIVIL_DATE_LONG_MAX];
+	civil_date_long(mon, from, sizeof(from));
+	civil_date_long(sun, to, sizeof(to));
+	struct tpl_vars *v = tpl_vars_new(p);
+	tpl_set(v, "name", u->name);
+	tpl_set(v, "week", q->week);
+	tpl_set(v, "week_label", pool_printf(p, "week %s (Monday %s to Sunday %s)", q->week, from, to));
+	tpl_set_int(v, "count", (long long)n);
+	tpl_set_bool(v, "one", n == 1);
+	tpl_set_int(v, "missed", missed);
+	tpl_set_int(v, "due", due);
+	tpl_set_int(v, "complete", complete);
+	tpl_set(v, "base_url", app.base_url);
+	return render(p, "email/weekly_report", v);
+}
+
+static int weekly_reports(struct store *s, struct pool *p, int64_t now)
+{
+	struct iso_week due = weekly_due_week(now);
+	struct weekly_query q;
+	weekly_query_init(&q, due);
+	const char *first;
+	if (strcmp(q.week, weekly_done) == 0 || weekly_first(s, p, due, &first) != 0 ||
+	    strcmp(q.week, first) < 0)
+		return 0;
+	struct user *workers;
+	size_t n = 0;
+	int queued = 0;
+	if (s->ops->weekly_report_due(s, p, &q, SCHEDULER_WEEKLY_BATCH, &workers, &n) != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		struct weekly_query mine = q;
+		mine.case_worker_id = workers[i].id;
+		struct weekly_line *lines;
+		size_t count;
+		if (weekly_read(s, p, &mine, &lines, &count) != 0)
+			return queued;
+		struct report_table t;
+		weekly_table(&t, lines, count);
+		struct buf csv;
+		buf_init(&csv);
+		report_csv(&t, &csv);
+		struct outbox_message m = {
+			.kind = "weekly_report",
+			.recipient = workers[i].email,
+			.subject = pool_printf(p, "Your weekly report: week %s", q.week),
+			.body = weekly_body(p, &workers[i], &q, lines, count),
+			.attachment_name = pool_printf(p, "%s.csv", weekly_file_stem(p, &q, NULL)),
+			.attachment_type = "text/csv; charset=utf-8",
+			.attachment = pool_strndup(p, csv.data ? csv.data : "", csv.len),
+		};
+		buf_free(&csv);
+		int done = 0;
+		if (s->ops->weekly_report_queue(s, workers[i].id, q.week, &m, now, &done) != 0)
+			return queued;
+		queued += done;
+	}
+	if (n < SCHEDULER_WEEKLY_BATCH)
+		memcpy(weekly_done, q.week, sizeof(weekly_done));
+	return queued;
+}
+
 int scheduler_run(struct store *s, int64_t now)
 {
 	struct pool *p = pool_new();
-	int n = reminders(s, p, now) + ending_soon(s, p, now);
+	int n = reminders(s, p, now) + ending_soon(s, p, now) + weekly_reports(s, p, now);
 	pool_free(p);
 	return n;
 }

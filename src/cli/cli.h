@@ -9,6 +9,7 @@ struct store;
 int cli_migrate(int argc, char **argv);
 int cli_demo_data(int argc, char **argv);
 int cli_user(int argc, char **argv);
+int cli_report(int argc, char **argv);
 
 /* The demo's sessions (and, with_client, its client with bookings); once per database. */
 struct pool;

@@ -11,7 +11,9 @@
 
 #include "core/err.h"
 #include "core/pool.h"
+#include "domain/iso_week.h"
 #include "domain/records.h"
+#include "domain/weekly_report.h"
 
 #define STORE_NOT_FOUND 1
 
@@ -61,6 +63,15 @@ struct store_demo {
 	size_t nbookings;
 	const char *account_password_hash; /* every client account's */
 	int64_t now;                       /* when the accounts were made */
+};
+
+/* Which week, and whose clients: case_worker_id, else authority_id, else (both 0) the
+ * whole country. */
+struct weekly_query {
+	int64_t case_worker_id, authority_id;
+	char week[ISO_WEEK_TEXT_MAX];           /* "2026-W48" */
+	char monday[11], sunday[11];            /* ISO dates */
+	int64_t from_utc, to_utc;               /* Monday 00:00 to the next, London time */
 };
 
 struct store_ops {
@@ -225,6 +236,30 @@ struct store_ops {
 	 * when it did. */
 	int (*order_alert_queue)(struct store *s, int64_t order_id, const char *kind,
 				 const struct outbox_message *m, int64_t now, int *queued);
+
+	/* ---- the weekly report (issue 5) ---- */
+
+	/* The week's lines (domain/weekly_report.h says which orders and how each figure is
+	 * counted; the caller derives the flags), ordered by authority, case worker, last and
+	 * first name. Rows belong to the pool. */
+	int (*weekly_report)(struct store *s, struct pool *p, const struct weekly_query *q,
+			     struct weekly_line **rows, size_t *count);
+	/* Case workers with at least one line in the week, from a referral made before the
+	 * week ended, whose report for it has not gone in the outbox yet, at most limit, by
+	 * id. */
+	int (*weekly_report_due)(struct store *s, struct pool *p, const struct weekly_query *q,
+				 int limit, struct user **rows, size_t *count);
+	/* Puts the report's message in the outbox unless that case worker's report of that
+	 * week went already; *queued is 1 when it did. */
+	int (*weekly_report_queue)(struct store *s, int64_t case_worker_id, const char *week,
+				   const struct outbox_message *m, int64_t now, int *queued);
+	/* Every local authority, by name. */
+	int (*authorities_list)(struct store *s, struct pool *p, struct authority **rows,
+				size_t *count);
+	/* One audit entry per subject, in one transaction. */
+	int (*audit_add_many)(struct store *s, int64_t user_id, const char *action,
+			      const char *subject_type, const int64_t *subject_ids, size_t count,
+			      const char *address, int64_t now);
 };
 
 struct store {

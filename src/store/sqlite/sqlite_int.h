@@ -99,4 +99,17 @@ int sqlite_orders_ending_soon(struct store *s, struct pool *p, const char *from,
 int sqlite_order_alert_queue(struct store *s, int64_t order_id, const char *kind,
                              const struct outbox_message *m, int64_t now, int *queued);
 
+/* The operations of sqlite_reports.c. */
+int sqlite_weekly_report(struct store *s, struct pool *p, const struct weekly_query *q,
+			 struct weekly_line **rows, size_t *count);
+int sqlite_weekly_report_due(struct store *s, struct pool *p, const struct weekly_query *q,
+			     int limit, struct user **rows, size_t *count);
+int sqlite_weekly_report_queue(struct store *s, int64_t case_worker_id, const char *week,
+			       const struct outbox_message *m, int64_t now, int *queued);
+int sqlite_authorities_list(struct store *s, struct pool *p, struct authority **rows,
+			    size_t *count);
+int sqlite_audit_add_many(struct store *s, int64_t user_id, const char *action,
+			  const char *subject_type, const int64_t *subject_ids, size_t count,
+			  const char *address, int64_t now);
+
 #endif

@@ -1023,6 +1023,11 @@ static const struct store_ops sqlite_ops = {
 	.reminder_queue = sqlite_reminder_queue,
 	.orders_ending_soon = sqlite_orders_ending_soon,
 	.order_alert_queue = sqlite_order_alert_queue,
+	.weekly_report = sqlite_weekly_report,
+	.weekly_report_due = sqlite_weekly_report_due,
+	.weekly_report_queue = sqlite_weekly_report_queue,
+	.authorities_list = sqlite_authorities_list,
+	.audit_add_many = sqlite_audit_add_many,
 };
 
 struct store *sqlite_store_open(const char *path, struct err *e)
