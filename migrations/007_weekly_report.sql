@@ -10,5 +10,10 @@ CREATE TABLE weekly_report_sent (
 
 -- Hours done and credited in a week, per order, from the index alone.
 CREATE INDEX hours_ledger_order_at ON hours_ledger(order_id, at, counted_minutes);
+-- A week's bookings and each order's next booking, from the index alone (without it each
+-- of a country's ~10,000 bookings of a week is a random read of the booking table).
+CREATE INDEX booking_session_order ON booking(session_id, order_id) WHERE status = 'booked';
+-- A booking's register outcome, from the index alone.
+CREATE INDEX register_entry_outcome ON register_entry(booking_id, outcome);
 -- An authority's report.
 CREATE INDEX referral_authority ON referral(authority_id, status);

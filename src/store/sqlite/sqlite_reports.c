@@ -10,6 +10,7 @@ enum stmt_id {
 	W_LINES_AUTHORITY,
 	W_LINES_ALL,
 	W_WEEK_SESSIONS,
+	W_NEXT_BOOKINGS,
 	W_DUE,
 	W_SENT_INSERT,
 	W_AUDIT,
@@ -25,20 +26,17 @@ enum stmt_id {
 	"(SELECT coalesce(sum(h.counted_minutes), 0) FROM hours_ledger h "                     \
 	" WHERE h.order_id = o.id AND h.at < ?4), "                                            \
 	"(SELECT coalesce(sum(h.counted_minutes), 0) FROM hours_ledger h "                     \
-	" WHERE h.order_id = o.id AND h.at >= ?3 AND h.at < ?4), "                             \
-	"(SELECT min(s.starts_at) FROM booking b JOIN group_session s ON s.id = b.session_id " \
-	" WHERE b.client_id = o.client_id AND b.status = 'booked' AND b.order_id = o.id "      \
-	" AND s.starts_at >= ?4) "                                                             \
+	" WHERE h.order_id = o.id AND h.at >= ?3 AND h.at < ?4) "                              \
 	"FROM referral r JOIN court_order o ON o.id = r.order_id "                             \
 	"JOIN client c ON c.id = r.client_id JOIN user u ON u.id = r.case_worker_id "          \
 	"JOIN local_authority a ON a.id = r.authority_id "                                     \
 	"WHERE r.status <> 'withdrawn' AND o.imposed_on <= ?2 AND o.complete_by >= ?1 "
-#define LINE_ORDER " ORDER BY a.name, u.name, u.id, c.last_name, c.first_name, o.id"
+/* No ORDER BY: the lines are sorted in C (line_order), cheaper than SQLite's sorter. */
 
 static const char *const stmts[W_COUNT] = {
-	[W_LINES_CASE_WORKER] = LINE_SELECT "AND r.case_worker_id = ?5" LINE_ORDER,
-	[W_LINES_AUTHORITY] = LINE_SELECT "AND r.authority_id = ?5" LINE_ORDER,
-	[W_LINES_ALL] = LINE_SELECT "AND ?5 = 0" LINE_ORDER,
+	[W_LINES_CASE_WORKER] = LINE_SELECT "AND r.case_worker_id = ?5",
+	[W_LINES_AUTHORITY] = LINE_SELECT "AND r.authority_id = ?5",
+	[W_LINES_ALL] = LINE_SELECT "AND ?5 = 0",
 	/* Sessions starting in the week with the booking still booked, and the register's
 	 * current outcome of each, per order. */
 	[W_WEEK_SESSIONS] =
@@ -46,11 +44,19 @@ static const char *const stmts[W_COUNT] = {
 		"coalesce(sum(e.outcome IN ('attended', 'attended_part')), 0), "
 		"coalesce(sum(e.outcome IN ('did_not_attend', 'failed_to_comply')), 0), "
 		"coalesce(sum(e.outcome = 'absence_accepted'), 0) "
-		"FROM group_session s JOIN booking b ON b.session_id = s.id "
+		"FROM group_session s CROSS JOIN booking b INDEXED BY booking_session_order "
+		"ON b.session_id = s.id "
 		"LEFT JOIN register_entry e ON e.booking_id = b.id AND NOT EXISTS "
 		"(SELECT 1 FROM register_entry x WHERE x.supersedes_id = e.id) "
 		"WHERE s.starts_at >= ?1 AND s.starts_at < ?2 AND b.status = 'booked' "
 		"GROUP BY b.order_id ORDER BY b.order_id",
+	/* Each order's first booked session after the week (CROSS JOIN: from the sessions by
+	 * time, which for a recent week are few, never from every booking). */
+	[W_NEXT_BOOKINGS] = "SELECT b.order_id, min(s.starts_at) FROM group_session s "
+			    "CROSS JOIN booking b INDEXED BY booking_session_order "
+			    "ON b.session_id = s.id "
+			    "WHERE s.starts_at >= ?1 AND b.status = 'booked' "
+			    "GROUP BY b.order_id ORDER BY b.order_id",
 	[W_DUE] = "SELECT DISTINCT u.id, u.email, u.name, u.authority_id FROM referral r "
 		  "JOIN court_order o ON o.id = r.order_id JOIN user u ON u.id = r.case_worker_id "
 		  "WHERE r.status <> 'withdrawn' AND o.imposed_on <= ?2 AND o.complete_by >= ?1 "
@@ -70,12 +76,27 @@ static sqlite3_stmt *stmt(struct store *s, enum stmt_id id)
 
 #define text sqlite_col_text
 
+/* KiB of page cache while a large report runs. */
+#define SQLITE_REPORT_CACHE_KB "65536"
+/* Bytes of the file mapped into memory while it runs (pages read without a copy). */
+#define SQLITE_REPORT_MMAP "1073741824"
+
 struct week_counts {
 	int64_t order_id;
 	int booked, attended, missed, absence_accepted;
+	int64_t next_at;
 };
 
-/* The week's sessions per order, sorted by order id, in *out (the caller frees it). */
+static struct week_counts *grow(struct week_counts *rows, size_t n, size_t *cap)
+{
+	if (n < *cap)
+		return rows;
+	*cap = *cap ? *cap * 2 : 256;
+	return mem_realloc(rows, *cap * sizeof(*rows));
+}
+
+/* The week's sessions and the next booking after it, per order, sorted by order id, in
+ * *out (the caller frees it). */
 static int week_counts(struct store *s, const struct weekly_query *q, struct week_counts **out,
 		       size_t *count)
 {
@@ -86,10 +107,7 @@ static int week_counts(struct store *s, const struct weekly_query *q, struct wee
 	struct week_counts *rows = NULL;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			rows = mem_realloc(rows, cap * sizeof(*rows));
-		}
+		rows = grow(rows, n, &cap);
 		rows[n++] = (struct week_counts){
 			.order_id = sqlite3_column_int64(st, 0),
 			.booked = sqlite3_column_int(st, 1),
@@ -99,8 +117,36 @@ static int week_counts(struct store *s, const struct weekly_query *q, struct wee
 		};
 	}
 	sqlite3_reset(st);
-	*out = rows;
-	*count = n;
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		return -1;
+	}
+	/* Merge in each order's next booking: both lists come sorted by order id. */
+	st = stmt(s, W_NEXT_BOOKINGS);
+	sqlite3_bind_int64(st, 1, q->to_utc);
+	size_t m = 0, cap_all = 0, i = 0;
+	struct week_counts *all = NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t order = sqlite3_column_int64(st, 0);
+		for (; i < n && rows[i].order_id < order; i++) {
+			all = grow(all, m, &cap_all);
+			all[m++] = rows[i];
+		}
+		all = grow(all, m, &cap_all);
+		if (i < n && rows[i].order_id == order)
+			all[m] = rows[i++];
+		else
+			all[m] = (struct week_counts){.order_id = order};
+		all[m++].next_at = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	for (; i < n; i++) {
+		all = grow(all, m, &cap_all);
+		all[m++] = rows[i];
+	}
+	free(rows);
+	*out = all;
+	*count = m;
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -131,7 +177,23 @@ static void read_line(sqlite3_stmt *st, struct pool *p, struct weekly_line *l)
 	l->activity_minutes = sqlite3_column_int(st, 15);
 	l->done_minutes = sqlite3_column_int(st, 16);
 	l->credited_minutes = sqlite3_column_int(st, 17);
-	l->next_booking_at = sqlite3_column_int64(st, 18);
+}
+
+static int line_order(const void *x, const void *y)
+{
+	const struct weekly_line *a = x, *b = y;
+	int c = strcmp(a->authority_name, b->authority_name);
+	if (c == 0)
+		c = strcmp(a->case_worker_name, b->case_worker_name);
+	if (c == 0)
+		c = (a->case_worker_id > b->case_worker_id) - (a->case_worker_id < b->case_worker_id);
+	if (c == 0)
+		c = strcmp(a->last_name, b->last_name);
+	if (c == 0)
+		c = strcmp(a->first_name, b->first_name);
+	if (c == 0)
+		c = (a->order_id > b->order_id) - (a->order_id < b->order_id);
+	return c;
 }
 
 static int lines(struct store *s, struct pool *p, const struct weekly_query *q,
@@ -166,9 +228,11 @@ static int lines(struct store *s, struct pool *p, const struct weekly_query *q,
 			l->attended = c->attended;
 			l->missed = c->missed;
 			l->absence_accepted = c->absence_accepted;
+			l->next_booking_at = c->next_at;
 		}
 	}
 	sqlite3_reset(st);
+	qsort(rows, n, sizeof(*rows), line_order);
 	*out = rows;
 	*count = n;
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -177,6 +241,14 @@ static int lines(struct store *s, struct pool *p, const struct weekly_query *q,
 int sqlite_weekly_report(struct store *s, struct pool *p, const struct weekly_query *q,
 			 struct weekly_line **rows, size_t *count)
 {
+	/* A country's or an authority's report reads most of the orders, clients and ledger
+	 * at random: with SQLite's default 2 MB page cache it rereads the same pages from the
+	 * file again and again (most of its time). A larger cache while it runs, given back
+	 * after. */
+	int big = q->case_worker_id == 0;
+	if (big)
+		sqlite_exec(s, "PRAGMA cache_size = -" SQLITE_REPORT_CACHE_KB "; "
+			       "PRAGMA mmap_size = " SQLITE_REPORT_MMAP);
 	/* Both reads see one snapshot, unless the caller holds one already. */
 	int own = sqlite3_get_autocommit(sqlite_impl(s)->db);
 	if (own && sqlite_exec(s, "BEGIN") != 0)
@@ -189,6 +261,10 @@ int sqlite_weekly_report(struct store *s, struct pool *p, const struct weekly_qu
 	free(counts);
 	if (own)
 		sqlite_exec(s, "COMMIT");
+	if (big) {
+		sqlite_exec(s, "PRAGMA cache_size = -2000; PRAGMA mmap_size = 0");
+		sqlite3_db_release_memory(sqlite_impl(s)->db);
+	}
 	return rc;
 }
 
