@@ -113,12 +113,12 @@ static struct iso_week weekly_due_week(int64_t now)
 
 /* The first week to report on: the first the installation ran for (an installation set
  * up on a Thursday sends its first reports the next Monday, not last week's). */
-static int weekly_first(struct store *s, struct pool *p, struct iso_week due, const char **first)
+static int weekly_first(struct store *s, struct pool *p, int64_t now, const char **first)
 {
 	if (s->ops->setting_get(s, p, "weekly_report_from", first) == 0 && *first)
 		return 0;
 	char next[ISO_WEEK_TEXT_MAX];
-	iso_week_format(iso_week_add(due, 1), next);
+	iso_week_format(iso_week_of(london_date(now)), next);
 	struct err e;
 	if (s->ops->setting_put(s, "weekly_report_from", next, &e) != 0)
 		return -1;
@@ -160,7 +160,7 @@ static int weekly_reports(struct store *s, struct pool *p, int64_t now)
 	struct weekly_query q;
 	weekly_query_init(&q, due);
 	const char *first;
-	if (strcmp(q.week, weekly_done) == 0 || weekly_first(s, p, due, &first) != 0 ||
+	if (strcmp(q.week, weekly_done) == 0 || weekly_first(s, p, now, &first) != 0 ||
 	    strcmp(q.week, first) < 0)
 		return 0;
 	struct user *workers;

@@ -958,6 +958,99 @@ async function scenarioRegister(ctx) {
     `attended with a reason; Jamie 2 hours done; timeline right; weekly series on ${listed.join(', ')}`;
 }
 
+// ---- scenario 10: the weekly report ----------------------------------------------------
+
+// The ISO week ("2026-W47") of a civil date, and that week's Monday and Sunday.
+function isoWeek({ y, m, d }) {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  const weekday = (t.getUTCDay() + 6) % 7; // Monday 0
+  const thursday = new Date(t.getTime() + (3 - weekday) * 86400000);
+  const year = thursday.getUTCFullYear();
+  const week = 1 + Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * 86400000));
+  const monday = addDays({ y, m, d }, -weekday);
+  return { text: `${year}-W${pad(week)}`, monday, sunday: addDays(monday, 6) };
+}
+
+const WEEKLY_HEADINGS = 'Last name,First name,Date of birth,Case reference,Court order reference,' +
+  'Cairn order reference,Sessions booked this week,Sessions attended this week,' +
+  'Sessions missed this week,Absences accepted this week,Hours credited this week,Hours done,' +
+  'Hours left,Complete by,Next booking,Flags,Case worker,Local authority';
+
+async function downloadOf(page, linkName) {
+  const { readFileSync } = await import('node:fs');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: linkName, exact: true }).click(),
+  ]);
+  const file = await download.path();
+  assert(file, `the ${linkName} download was saved`);
+  return { name: download.suggestedFilename(), bytes: readFileSync(file) };
+}
+
+async function scenarioWeeklyReport(ctx) {
+  // The demo client, Jamie Demo, was referred by the demo case worker with an order imposed
+  // a week ago: in last week's report, which the page shows first.
+  const last = isoWeek(addDays(londonToday(), -7));
+  const cw = await openAs(ctx, CASE_WORKER, 'case worker');
+  await follow(cw, 'Weekly report');
+  await cw.getByRole('heading', {
+    level: 2,
+    name: `Week ${last.text}: Monday ${longDate(last.monday)} to Sunday ${longDate(last.sunday)}`,
+  }).waitFor();
+  equal(await cw.getByLabel('Week', { exact: true }).inputValue(), last.text, 'the week chosen');
+  const table = cw.getByRole('table');
+  const headers = (await table.getByRole('columnheader').allInnerTexts()).map((t) => t.trim());
+  assert(headers[0] === 'Client' && headers.includes('Hours left') && headers.includes('Flags') &&
+    !headers.includes('Case worker'), `the table's columns: ${headers.join(' | ')}`);
+  const row = table.getByRole('row').filter({ has: cw.getByRole('link', { name: 'Jamie Demo', exact: true }) });
+  equal(await row.count(), 1, 'rows for Jamie Demo');
+  const cells = (await row.getByRole('cell').allInnerTexts()).map((t) => t.trim());
+  equal(cells[1], '15 June 1994', "Jamie's date of birth");
+  equal(cells[3], 'GLA-DEMO-1', "Jamie's court order reference");
+  assert(/^\d+\.\d\d$/.test(cells[10]), `hours left as decimal hours: ${cells[10]}`);
+
+  // The CSV, as the browser downloads it.
+  const csv = await downloadOf(cw, 'CSV file');
+  equal(csv.name, `cairn-weekly-${last.text}.csv`, 'the CSV file name');
+  equal(csv.bytes.subarray(0, 3).toString('hex'), 'efbbbf', 'the CSV byte-order mark');
+  const text = csv.bytes.subarray(3).toString('utf8');
+  assert(text.endsWith('\r\n'), 'the CSV ends with CRLF');
+  const lines = text.split('\r\n');
+  equal(lines[0], WEEKLY_HEADINGS, 'the CSV header row');
+  const jamie = lines.filter((l) => l.startsWith('Demo,Jamie,1994-06-15,'));
+  equal(jamie.length, 1, "Jamie's rows in the CSV");
+  const fields = jamie[0].split(',');
+  equal(fields[4], 'GLA-DEMO-1', "Jamie's court order reference in the CSV");
+  equal(fields[12], cells[10], 'hours left in the CSV and on the page');
+  equal(fields[16], 'Kirsty Caseworker', 'the case worker in the CSV');
+  equal(fields[17], 'Glasgow City', 'the authority in the CSV');
+  equal(lines.length - 2, Number((await table.locator('tbody tr').count())), 'CSV rows and table rows');
+
+  // The XLSX: a ZIP file (an Office Open XML workbook).
+  const xlsx = await downloadOf(cw, 'Excel file (XLSX)');
+  equal(xlsx.name, `cairn-weekly-${last.text}.xlsx`, 'the XLSX file name');
+  equal(xlsx.bytes.subarray(0, 4).toString('hex'), '504b0304', 'the XLSX ZIP signature');
+  assert(xlsx.bytes.includes(Buffer.from('xl/worksheets/sheet1.xml')), 'a worksheet in the XLSX');
+
+  // Another week through the form, and a week that does not exist.
+  const previous = isoWeek(addDays(last.monday, -7));
+  await cw.getByRole('link', { name: 'Previous week', exact: true }).click();
+  await cw.getByRole('heading', { level: 2, name: new RegExp(`^Week ${previous.text}:`) }).waitFor();
+  await landed(cw, 'the weekly report of the week before');
+  await cw.getByLabel('Week', { exact: true }).fill('2026-W54');
+  await cw.getByRole('button', { name: 'Show report' }).click();
+  await cw.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await landed(cw, 'the weekly report with a week that does not exist');
+  const problem = await cw.locator('.ds_error-summary').innerText();
+  assert(problem.includes('Enter a week that exists, like 2026-W48'), `the error summary: ${problem}`);
+  equal(await cw.getByRole('table').count(), 0, 'tables shown for a week that does not exist');
+
+  allChecked();
+  await cw.context().close();
+  return `${last.text}: Jamie Demo on the page, in the CSV (${csv.bytes.length} bytes, ` +
+    `${lines.length - 2} rows) and the XLSX (${xlsx.bytes.length} bytes)`;
+}
+
 async function screenshots(ctx) {
   const shots = [];
   for (const width of [1280, 320]) {
@@ -990,6 +1083,7 @@ const scenarios = [
   // Four or five roles and twenty or so pages each (axe takes 1-2 s a page): longer limits.
   ['8 journey from referral to hours', scenarioJourney, 180 * 1000],
   ['9 register and hours move', scenarioRegister, 150 * 1000],
+  ['10 weekly report and its downloads', scenarioWeeklyReport, 90 * 1000],
 ];
 // CAIRN_SCREENSHOTS=DIR also saves the referral form at 1280 and 320 px wide there;
 // CAIRN_E2E_ONLY=1,4 runs only the scenarios whose names start with those numbers.

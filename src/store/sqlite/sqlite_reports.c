@@ -222,7 +222,8 @@ static int lines(struct store *s, struct pool *p, const struct weekly_query *q,
 		struct weekly_line *l = &rows[n++];
 		read_line(st, p, l);
 		const struct week_counts *c =
-			bsearch(&l->order_id, counts, ncounts, sizeof(*counts), by_order);
+			ncounts ? bsearch(&l->order_id, counts, ncounts, sizeof(*counts), by_order)
+				: NULL;
 		if (c) {
 			l->booked = c->booked;
 			l->attended = c->attended;
