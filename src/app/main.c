@@ -47,7 +47,9 @@ static int serve_usage(void)
 	       "  --mail-from ADDR   the From address of email (default cairn@localhost)\n"
 	       "  --mail-retry S     seconds before the first retry of an undelivered message;\n"
 	       "                     each later retry waits twice as long, up to 6 hours (default 30)\n"
-	       "  --threads N        HTTP worker threads (default: one per core)\n"
+	       "  --threads N        HTTP worker threads, each with its own database connection\n"
+	       "                     (default: 16 per core); requests waiting for a commit\n"
+	       "                     hold a thread, so more threads make bigger group commits\n"
 	       "  --quiet            no access log\n\n"
 	       "Stops cleanly on SIGTERM or SIGINT: requests in progress finish first.\n");
 	return 0;

@@ -225,6 +225,17 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	pthread_mutex_unlock(&srv->lock);
 }
 
+unsigned http_default_threads(void)
+{
+	/* A thread waits, holding its connections, while its request's transaction is
+	 * committed: a referral POST waits for the group commit's fdatasync, and a group holds
+	 * at most one referral per thread (sq_referral_create). One thread per core made groups
+	 * of one or two and 1,023 referrals a second (issue 7); waiting threads use no CPU. */
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long threads = (n > 0 ? n : 1) * HTTP_THREADS_PER_CORE;
+	return (unsigned)(threads > HTTP_THREADS_MAX ? HTTP_THREADS_MAX : threads);
+}
+
 struct http_server *http_server_start(const struct http_server_config *cfg, struct err *e)
 {
 	struct sockaddr_in sa;
@@ -240,11 +251,7 @@ struct http_server *http_server_start(const struct http_server_config *cfg, stru
 	srv->cfg = *cfg;
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->idle, NULL);
-	unsigned threads = cfg->threads;
-	if (threads == 0) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 ? (unsigned)n : 1;
-	}
+	unsigned threads = cfg->threads ? cfg->threads : http_default_threads();
 	srv->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
 		NULL, NULL, on_request, srv,
