@@ -75,10 +75,9 @@ SESSION_USER = (
 )
 SESSION_TOUCH = "UPDATE session SET last_seen_at = ?2 WHERE token_digest = ?1"
 REFERRALS_BY_CASE_WORKER = (
-    "SELECT r.id, r.reference, r.status, r.created_at, c.id, c.first_name, c.last_name, "
-    "r.case_reference, o.reference, o.court_reference, o.activity_minutes, o.complete_by, "
-    "r.case_worker_id, r.authority_id "
-    "FROM referral r JOIN client c ON c.id = r.client_id JOIN court_order o ON o.id = r.order_id "
+    "SELECT r.client_id, r.created_at, c.first_name, c.last_name, r.reference, "
+    "r.case_reference, r.status "
+    "FROM referral r JOIN client c ON c.id = r.client_id "
     "WHERE r.case_worker_id = ?1 "
     "ORDER BY r.created_at DESC, r.id DESC LIMIT ?2 OFFSET ?3"
 )
@@ -379,9 +378,9 @@ def referrals():
         number = 1
     rows = db().execute(REFERRALS_BY_CASE_WORKER,
                         (g.user["id"], PER_PAGE + 1, (number - 1) * PER_PAGE)).fetchall()
-    shown = [{"client_id": str(r[4]), "first_name": r[5], "last_name": r[6], "reference": r[1],
-              "case_reference": r[7], "sent": london(r[3]),
-              "status": STATUS_LABELS.get(r[2], r[2])}
+    shown = [{"client_id": str(r[0]), "first_name": r[2], "last_name": r[3], "reference": r[4],
+              "case_reference": r[5], "sent": london(r[1]),
+              "status": STATUS_LABELS.get(r[6], r[6])}
              for r in rows[:PER_PAGE]]
     return page("referral_list", "My referrals", referrals=shown,
                 more=flag(len(rows) > PER_PAGE), next_page=str(number + 1))

@@ -36,7 +36,7 @@ static int serve_usage(void)
 {
 	printf("usage: cairn serve --db PATH --listen HOST:PORT [--mail-dir DIR | --smtp URL]\n"
 	       "                   [--base-url URL] [--mail-from ADDRESS] [--mail-retry S]\n"
-	       "                   [--threads N] [--quiet]\n\n"
+	       "                   [--threads N] [--write-threads N] [--quiet]\n\n"
 	       "  --db PATH          the SQLite database (created and migrated if need be)\n"
 	       "  --listen HOST:PORT where to listen, e.g. 127.0.0.1:8080\n"
 	       "  --mail-dir DIR     write outgoing email as .eml files here (the default, var/mail)\n"
@@ -48,7 +48,11 @@ static int serve_usage(void)
 	       "  --mail-from ADDR   the From address of email (default cairn@localhost)\n"
 	       "  --mail-retry S     seconds before the first retry of an undelivered message;\n"
 	       "                     each later retry waits twice as long, up to 6 hours (default 30)\n"
-	       "  --threads N        HTTP worker threads (default: one per core)\n"
+	       "  --threads N        HTTP threads, which read requests and answer those that\n"
+	       "                     only read (default: one per core)\n"
+	       "  --write-threads N  threads that run the requests that write (POST), each\n"
+	       "                     waiting for its commit: more make bigger group commits\n"
+	       "                     (default 32)\n"
 	       "  --quiet            no access log\n\n"
 	       "Stops cleanly on SIGTERM or SIGINT: requests in progress finish first.\n");
 	return 0;
@@ -100,6 +104,7 @@ static int cmd_serve(int argc, char **argv)
 	if (cli_wants_help(argc, argv))
 		return serve_usage();
 	const char *db = NULL, *listen = NULL, *threads_text = NULL, *retry_text = NULL;
+	const char *writers_text = NULL;
 	app.mail_dir = NULL;
 	app.mail_from = "cairn@localhost";
 	app.access_log = 1;
@@ -119,6 +124,8 @@ static int cmd_serve(int argc, char **argv)
 			slot = &app.mail_from;
 		else if (strcmp(argv[i], "--threads") == 0)
 			slot = &threads_text;
+		else if (strcmp(argv[i], "--write-threads") == 0)
+			slot = &writers_text;
 		else if (strcmp(argv[i], "--mail-retry") == 0)
 			slot = &retry_text;
 		else if (strcmp(argv[i], "--quiet") == 0)
@@ -170,6 +177,13 @@ static int cmd_serve(int argc, char **argv)
 	if (threads_text && (threads_end == threads_text || *threads_end != '\0' || threads < 1 ||
 			     threads > 256)) {
 		fprintf(stderr, "cairn serve: --threads wants a number from 1 to 256\n");
+		return 2;
+	}
+	char *writers_end = NULL;
+	long writers = writers_text ? strtol(writers_text, &writers_end, 10) : 0;
+	if (writers_text && (writers_end == writers_text || *writers_end != '\0' || writers < 1 ||
+			     writers > 256)) {
+		fprintf(stderr, "cairn serve: --write-threads wants a number from 1 to 256\n");
 		return 2;
 	}
 	char *retry_end = NULL;
@@ -225,6 +239,7 @@ static int cmd_serve(int argc, char **argv)
 		.host = host,
 		.port = (int)port,
 		.threads = (unsigned)threads,
+		.write_threads = (unsigned)writers,
 		.timeout_s = 30,
 		.max_connections = 1000,
 		.access_log = app.access_log,

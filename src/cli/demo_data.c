@@ -37,15 +37,20 @@ static const struct {
 #define DEMO_CASE_WORKER_REFERRALS 50
 #define DEMO_CASE_WORKER "caseworker@demo.cairn.scot"
 #define DEMO_CLIENT "client@demo.cairn.scot"
-/* Group sessions over three years and the next four weeks: a few a day in the years whose
- * orders are over (their clients are not in the data set), many a day in the last 200
- * days, where the 20,000 active orders book about two sessions a week each until their
- * activity hours are booked: about 500,000 bookings. */
+/* Orders of the earlier years, over by now: most completed, some withdrawn part-way. Their
+ * clients booked the earlier years' sessions. */
+#define NATIONAL_PAST_CLIENTS 4200
+#define PAST_WITHDRAWN_PERCENT 12
+/* Group sessions over three years and the next four weeks: fewer a day in the years whose
+ * orders are over, many a day in the last 200 days, where the 20,000 active orders book a
+ * session every one to three days until their activity hours are booked (about 380,000
+ * bookings); the past orders' clients book the earlier sessions the same way (about
+ * 137,000): over 500,000 bookings in all (about 518,000), with their registers and ledger. */
 #define NATIONAL_FACILITATORS 60
 #define SESSIONS_DAYS_BACK (3 * 365)
 #define SESSIONS_DAYS_AHEAD 28
 #define SESSIONS_BUSY_DAYS 200
-#define SESSIONS_QUIET_PER_DAY 8
+#define SESSIONS_QUIET_PER_DAY 24
 #define SESSIONS_BUSY_PER_DAY 150
 #define SESSION_CAPACITY 16
 
@@ -218,6 +223,34 @@ static void national_referral(struct pool *p, struct store_demo_referral *x, siz
 				 : pool_printf(p, "client%05zu@clients.demo.cairn.scot", i);
 }
 
+/* An order of the earlier years: imposed as national_referral's are, but as of a day
+ * between 200 and 895 days ago, so that it was over (complete_by) before today. Most were
+ * completed; the rest were withdrawn part-way, on *end_day; every client had an account
+ * (a withdrawn one after being welcomed). *end_day is the last day the client could
+ * attend: the order's completion date, or the day it was withdrawn. */
+static void national_past_referral(struct pool *p, struct store_demo_referral *x, size_t i,
+				   int64_t authority_id, const char *slug, int64_t now,
+				   int64_t *end_day)
+{
+	int64_t today = now / 86400;
+	int64_t as_of = today - SESSIONS_BUSY_DAYS -
+			(int64_t)pick(SESSIONS_DAYS_BACK - 2 * SESSIONS_BUSY_DAYS);
+	national_referral(p, x, i, authority_id, slug, as_of * 86400 + 12 * 3600);
+	struct civil_date complete_by;
+	if (civil_date_parse(x->r.complete_by, &complete_by) != 0)
+		complete_by = civil_date_from_days(as_of);
+	int64_t last = civil_date_to_days(complete_by);
+	int64_t first = x->r.now / 86400;
+	x->status = "completed";
+	if (pick(100) < PAST_WITHDRAWN_PERCENT) {
+		x->status = "withdrawn";
+		last = first + 7 + (int64_t)pick((size_t)(last - first > 14 ? last - first - 7 : 7));
+	}
+	*end_day = last;
+	x->account_email = x->r.email ? x->r.email
+				      : pool_printf(p, "client%05zu@clients.demo.cairn.scot", i);
+}
+
 /* London start times of the day's sessions, cycled through. */
 static const struct {
 	int hour, minute;
@@ -284,15 +317,17 @@ static void national_outcome(struct store_demo_booking *b, int minutes)
 }
 
 /* Each client with an account books a session every one to three days from a few days
- * after the referral to four weeks ahead, while the minutes booked stay within the
- * order's activity minutes (the booking rule), into sessions with a place left. */
+ * after the referral to end_day[i] (at most four weeks ahead), while the minutes booked
+ * stay within the order's activity minutes (the booking rule), into sessions with a place
+ * left. */
 static struct store_demo_booking *national_bookings(struct pool *p,
 						    const struct store_demo_referral *refs,
-						    size_t nrefs, struct store_demo_session *g,
+						    const int64_t *end_day, size_t nrefs,
+						    struct store_demo_session *g,
 						    const size_t *first_of_day, int64_t today,
 						    int64_t now, size_t *count)
 {
-	size_t cap = 700000;
+	size_t cap = 600000;
 	struct store_demo_booking *b = pool_alloc(p, sizeof(*b) * cap);
 	int *booked = pool_alloc(p, sizeof(int) * (first_of_day[SESSIONS_DAYS_BACK +
 									SESSIONS_DAYS_AHEAD + 1] + 1));
@@ -304,8 +339,11 @@ static struct store_demo_booking *national_bookings(struct pool *p,
 		if (x->account_email == NULL)
 			continue;
 		int used = 0; /* minutes credited, or booked and not yet held */
+		int64_t last = end_day[i] < today + SESSIONS_DAYS_AHEAD ? end_day[i]
+									 : today + SESSIONS_DAYS_AHEAD;
 		for (int64_t day = x->r.now / 86400 + 3 + (int64_t)pick(3);
-		     day <= today + SESSIONS_DAYS_AHEAD && n < cap; day += 1 + (int64_t)pick(3)) {
+		     day <= last && n < cap && used < x->r.activity_minutes;
+		     day += 1 + (int64_t)pick(3)) {
 			size_t k = (size_t)(day - first_day);
 			size_t from = first_of_day[k], to = first_of_day[k + 1];
 			if (to == from)
@@ -411,14 +449,24 @@ static int national(struct store *s, struct pool *p, const char *hash)
 		u->password_hash = hash;
 	}
 
-	/* Referrals: one page for the demo case worker, the rest dealt round the others. */
-	struct store_demo_referral *refs = pool_alloc(p, sizeof(*refs) * NATIONAL_CLIENTS);
-	for (size_t i = 0; i < NATIONAL_CLIENTS; i++) {
+	/* Referrals: one page for the demo case worker, the rest dealt round the others; then
+	 * the past orders, dealt round the others too (the demo case worker's list stays one
+	 * page). */
+	size_t nrefs = NATIONAL_CLIENTS + NATIONAL_PAST_CLIENTS;
+	struct store_demo_referral *refs = pool_alloc(p, sizeof(*refs) * nrefs);
+	int64_t *end_day = pool_alloc(p, sizeof(*end_day) * nrefs);
+	for (size_t i = 0; i < nrefs; i++) {
 		size_t w = i < DEMO_CASE_WORKER_REFERRALS
 				   ? 0
 				   : 1 + (i - DEMO_CASE_WORKER_REFERRALS) % (ncase_workers - 1);
 		refs[i].case_worker = w;
-		national_referral(p, &refs[i], i, staff[w].authority_id, slug_of[w], now);
+		if (i < NATIONAL_CLIENTS) {
+			national_referral(p, &refs[i], i, staff[w].authority_id, slug_of[w], now);
+			end_day[i] = INT64_MAX;
+		} else {
+			national_past_referral(p, &refs[i], i, staff[w].authority_id, slug_of[w],
+					       now, &end_day[i]);
+		}
 	}
 	/* The bench signs in as one client of the demo case worker. */
 	refs[0].status = "active";
@@ -437,13 +485,13 @@ static int national(struct store *s, struct pool *p, const char *hash)
 		national_sessions(p, topics, ntopics, ncase_workers, today, ndays, first_of_day);
 	size_t nbookings;
 	struct store_demo_booking *bookings = national_bookings(
-		p, refs, NATIONAL_CLIENTS, sessions, first_of_day, today, now, &nbookings);
+		p, refs, end_day, nrefs, sessions, first_of_day, today, now, &nbookings);
 
 	struct store_demo d = {
 		.staff = staff,
 		.nstaff = nstaff,
 		.referrals = refs,
-		.nreferrals = NATIONAL_CLIENTS,
+		.nreferrals = nrefs,
 		.sessions = sessions,
 		.nsessions = first_of_day[ndays],
 		.bookings = bookings,
@@ -456,14 +504,18 @@ static int national(struct store *s, struct pool *p, const char *hash)
 		fprintf(stderr, "cairn demo-data: %s\n", e.msg);
 		return 1;
 	}
-	size_t accounts = 0;
+	size_t accounts = 0, completed = 0;
 	for (size_t i = 0; i < NATIONAL_CLIENTS; i++)
 		accounts += refs[i].account_email != NULL;
+	for (size_t i = NATIONAL_CLIENTS; i < nrefs; i++)
+		completed += strcmp(refs[i].status, "completed") == 0;
 	printf("  %-34s %s\n", DEMO_CLIENT, "client (of Kirsty Caseworker)");
 	printf("National data: %zu local authorities, %zu case workers, %d clients with an order "
 	       "and a referral (%zu with an account); %s has %d referrals.\n",
 	       NAUTHORITIES, ncase_workers, NATIONAL_CLIENTS, accounts, DEMO_CASE_WORKER,
 	       DEMO_CASE_WORKER_REFERRALS);
+	printf("Earlier years: %d clients whose orders are over (%zu completed, %zu withdrawn).\n",
+	       NATIONAL_PAST_CLIENTS, completed, (size_t)NATIONAL_PAST_CLIENTS - completed);
 	printf("National sessions: %d facilitators, %zu group sessions over three years and the "
 	       "next four weeks, %zu bookings.\n",
 	       NATIONAL_FACILITATORS, d.nsessions, nbookings);
@@ -479,11 +531,13 @@ int cli_demo_data(int argc, char **argv)
 		       "  --scale national  also adds a country's worth of data, into a database\n"
 		       "                    with no clients yet: about %d case workers across the\n"
 		       "                    32 local authorities and %d clients, each with an\n"
-		       "                    order and a referral; %s\n"
+		       "                    active order and a referral; %s\n"
 		       "                    has %d of them, and %s signs in\n"
-		       "                    as one of their clients.\n",
+		       "                    as one of their clients. Also %d clients whose\n"
+		       "                    orders of earlier years are over, and three years of\n"
+		       "                    group sessions with over 500,000 bookings.\n",
 		       NATIONAL_CASE_WORKERS, NATIONAL_CLIENTS, DEMO_CASE_WORKER,
-		       DEMO_CASE_WORKER_REFERRALS, DEMO_CLIENT);
+		       DEMO_CASE_WORKER_REFERRALS, DEMO_CLIENT, NATIONAL_PAST_CLIENTS);
 		return 0;
 	}
 	const char *db = NULL, *scale = NULL;

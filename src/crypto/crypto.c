@@ -1,12 +1,43 @@
 #include "crypto/crypto.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
 
 static char dummy_hash[CRYPTO_PASSWORD_HASH_MAX];
 
 #define PW_OPSLIMIT 2
 #define PW_MEMLIMIT (19u * 1024 * 1024)
+
+/* At most one password hash per core at a time: each takes PW_MEMLIMIT of memory, and the
+ * writes (sign-in among them) run on many threads (src/http/server.c). */
+static pthread_mutex_t hash_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hash_free = PTHREAD_COND_INITIALIZER;
+static int hashing;
+
+static void hash_enter(void)
+{
+	static long most;
+	pthread_mutex_lock(&hash_lock);
+	if (most == 0) {
+		most = sysconf(_SC_NPROCESSORS_ONLN);
+		if (most < 1)
+			most = 1;
+	}
+	while (hashing >= most)
+		pthread_cond_wait(&hash_free, &hash_lock);
+	hashing++;
+	pthread_mutex_unlock(&hash_lock);
+}
+
+static void hash_leave(void)
+{
+	pthread_mutex_lock(&hash_lock);
+	hashing--;
+	pthread_cond_signal(&hash_free);
+	pthread_mutex_unlock(&hash_lock);
+}
 
 int crypto_init(struct err *e)
 {
@@ -23,15 +54,20 @@ int crypto_init(struct err *e)
 int crypto_password_hash(const char *password, char out[CRYPTO_PASSWORD_HASH_MAX])
 {
 	_Static_assert(crypto_pwhash_STRBYTES <= CRYPTO_PASSWORD_HASH_MAX, "hash buffer too small");
-	return crypto_pwhash_str_alg(out, password, strlen(password), PW_OPSLIMIT, PW_MEMLIMIT,
-				     crypto_pwhash_ALG_ARGON2ID13) == 0 ? 0 : -1;
+	hash_enter();
+	int rc = crypto_pwhash_str_alg(out, password, strlen(password), PW_OPSLIMIT, PW_MEMLIMIT,
+				       crypto_pwhash_ALG_ARGON2ID13);
+	hash_leave();
+	return rc == 0 ? 0 : -1;
 }
 
 int crypto_password_verify(const char *hash, const char *password)
 {
 	if (hash == NULL || hash[0] == '\0')
 		hash = dummy_hash;
+	hash_enter();
 	int ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	hash_leave();
 	return ok && hash != dummy_hash ? 0 : -1;
 }
 

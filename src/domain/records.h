@@ -109,6 +109,16 @@ struct client_record {
 	const char *case_worker_name;
 };
 
+/* A line of a case worker's list of referrals (My referrals): only what the list shows. */
+struct referral_list_item {
+	int64_t client_id;
+	int64_t created_at;
+	const char *first_name, *last_name;
+	const char *reference;
+	const char *case_reference; /* NULL when not given */
+	const char *status;
+};
+
 /* The words people read for a referral's status ("sent" -> "Sent"). */
 const char *referral_status_label(const char *status);
 /* A UK mobile number as people read it: "07700900123" -> "07700 900123", into out (16

@@ -316,7 +316,7 @@ void referrals_list(struct http_request *req, struct http_response *res)
 	struct app_request *ar = app_req(req);
 	const int per_page = 50;
 	long page = app_page_number(req, 10000);
-	struct referral_row *rows;
+	struct referral_list_item *rows;
 	size_t n;
 	if (ar->store->ops->referrals_by_case_worker(ar->store, req->pool, ar->user.id, per_page + 1,
 						     (int)((page - 1) * per_page), &rows, &n) != 0) {

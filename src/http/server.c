@@ -1,7 +1,15 @@
 /* The only file that speaks libmicrohttpd. Each request gets a pool and a struct
  * http_request on its first call; the body is gathered on later calls; the handler runs
  * on the last call, never the first, because answering before the body was consumed
- * makes MHD close the connection after every request. */
+ * makes MHD close the connection after every request.
+ *
+ * A request that writes (any method but GET and HEAD) runs on a writer thread instead of
+ * the HTTP thread that read it: its connection is suspended, a writer runs the handler,
+ * which waits for its commit's fdatasync (a referral for its group commit), and resumes
+ * the connection, whose next call sends the answer. The few HTTP threads (one per core)
+ * so never wait for the disk, and as many writes as there are writers wait on one group
+ * commit: with one thread per core and the writes on them, groups were of one or two
+ * referrals and a POST held up every request of its thread's connections (issue 7). */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -27,12 +35,24 @@ struct http_server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	int in_flight;
+	/* The writers and their queue of suspended requests, first in first out. */
+	pthread_t *writers;
+	unsigned nwriters;
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queue_ready;
+	struct request_state *queue_head, **queue_tail;
+	int stopping;
 };
 
 struct request_state {
 	struct http_request req;
 	struct buf body;
 	int too_large;
+	struct http_response res;
+	/* A write waiting for, or run by, a writer: its connection, suspended meanwhile. */
+	struct MHD_Connection *con;
+	struct request_state *next_queued;
+	int handled; /* res holds the answer: the resumed connection's call sends it */
 };
 
 static int64_t now_usec(void)
@@ -165,6 +185,51 @@ static enum MHD_Result send_response(struct MHD_Connection *con, struct http_res
 	return ret;
 }
 
+/* Sends the answer the handler put in st->res, and logs it. */
+static enum MHD_Result answer(struct http_server *srv, struct MHD_Connection *con,
+			      struct request_state *st)
+{
+	struct http_response *res = &st->res;
+	size_t bytes = res->static_body ? res->static_len : res->body.len;
+	int status = res->status;
+	enum MHD_Result ret = send_response(con, res);
+	buf_free(&res->body);
+	if (srv->cfg.access_log) {
+		int64_t usec = now_usec() - st->req.started_usec;
+		log_info("%s %s %s %d %zu %.3fms", st->req.remote_addr, st->req.method,
+			 st->req.path, status, bytes, (double)usec / 1000.0);
+	}
+	return ret;
+}
+
+static int is_write(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
+static void *writer_main(void *arg)
+{
+	struct http_server *srv = arg;
+	pthread_mutex_lock(&srv->queue_lock);
+	for (;;) {
+		while (srv->queue_head == NULL && !srv->stopping)
+			pthread_cond_wait(&srv->queue_ready, &srv->queue_lock);
+		struct request_state *st = srv->queue_head;
+		if (st == NULL)
+			break; /* stopping, and nothing left to run */
+		srv->queue_head = st->next_queued;
+		if (srv->queue_head == NULL)
+			srv->queue_tail = &srv->queue_head;
+		pthread_mutex_unlock(&srv->queue_lock);
+		srv->cfg.handle(&st->req, &st->res, srv->cfg.ctx);
+		st->handled = 1;
+		MHD_resume_connection(st->con);
+		pthread_mutex_lock(&srv->queue_lock);
+	}
+	pthread_mutex_unlock(&srv->queue_lock);
+	return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -188,22 +253,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return MHD_YES;
 	}
 
+	if (st->handled) /* resumed: a writer has run the handler */
+		return answer(srv, con, st);
+
 	parse_body(st);
-	struct http_response res;
-	memset(&res, 0, sizeof(res));
-	buf_init(&res.body);
-	res.status = 200;
-	srv->cfg.handle(&st->req, &res, srv->cfg.ctx);
-	size_t bytes = res.static_body ? res.static_len : res.body.len;
-	int status = res.status;
-	enum MHD_Result ret = send_response(con, &res);
-	buf_free(&res.body);
-	if (srv->cfg.access_log) {
-		int64_t usec = now_usec() - st->req.started_usec;
-		log_info("%s %s %s %d %zu %.3fms", st->req.remote_addr, st->req.method,
-			 st->req.path, status, bytes, (double)usec / 1000.0);
+	memset(&st->res, 0, sizeof(st->res));
+	buf_init(&st->res.body);
+	st->res.status = 200;
+	if (srv->nwriters > 0 && is_write(st->req.method)) {
+		st->con = con;
+		MHD_suspend_connection(con);
+		pthread_mutex_lock(&srv->queue_lock);
+		*srv->queue_tail = st;
+		srv->queue_tail = &st->next_queued;
+		pthread_cond_signal(&srv->queue_ready);
+		pthread_mutex_unlock(&srv->queue_lock);
+		return MHD_YES;
 	}
-	return ret;
+	srv->cfg.handle(&st->req, &st->res, srv->cfg.ctx);
+	return answer(srv, con, st);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
@@ -216,6 +284,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	if (st == NULL)
 		return;
 	buf_free(&st->body);
+	buf_free(&st->res.body);
 	pool_free(st->req.pool);
 	free(st);
 	*con_cls = NULL;
@@ -223,6 +292,28 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	if (--srv->in_flight == 0)
 		pthread_cond_broadcast(&srv->idle);
 	pthread_mutex_unlock(&srv->lock);
+}
+
+static void stop_writers(struct http_server *srv)
+{
+	pthread_mutex_lock(&srv->queue_lock);
+	srv->stopping = 1;
+	pthread_cond_broadcast(&srv->queue_ready);
+	pthread_mutex_unlock(&srv->queue_lock);
+	for (unsigned i = 0; i < srv->nwriters; i++)
+		pthread_join(srv->writers[i], NULL);
+	free(srv->writers);
+	srv->writers = NULL;
+	srv->nwriters = 0;
+}
+
+static void free_server(struct http_server *srv)
+{
+	pthread_cond_destroy(&srv->queue_ready);
+	pthread_mutex_destroy(&srv->queue_lock);
+	pthread_cond_destroy(&srv->idle);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv);
 }
 
 struct http_server *http_server_start(const struct http_server_config *cfg, struct err *e)
@@ -240,13 +331,18 @@ struct http_server *http_server_start(const struct http_server_config *cfg, stru
 	srv->cfg = *cfg;
 	pthread_mutex_init(&srv->lock, NULL);
 	pthread_cond_init(&srv->idle, NULL);
+	pthread_mutex_init(&srv->queue_lock, NULL);
+	pthread_cond_init(&srv->queue_ready, NULL);
+	srv->queue_tail = &srv->queue_head;
 	unsigned threads = cfg->threads;
 	if (threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 ? (unsigned)n : 1;
 	}
 	srv->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			MHD_ALLOW_SUSPEND_RESUME,
+		(uint16_t)cfg->port,
 		NULL, NULL, on_request, srv,
 		/* MHD's default SO_REUSEADDR lets a restart bind at once; LISTENING_ADDRESS_REUSE
 		 * would add SO_REUSEPORT and let a second cairn share the port without an error. */
@@ -260,10 +356,22 @@ struct http_server *http_server_start(const struct http_server_config *cfg, stru
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL) {
-		pthread_cond_destroy(&srv->idle);
-		pthread_mutex_destroy(&srv->lock);
-		free(srv);
+		free_server(srv);
 		err_set(e, "cannot listen on %s:%d (is the port in use?)", cfg->host, cfg->port);
+		return NULL;
+	}
+	unsigned writers = cfg->write_threads ? cfg->write_threads : HTTP_WRITE_THREADS_DEFAULT;
+	srv->writers = mem_calloc(writers, sizeof(*srv->writers));
+	for (unsigned i = 0; i < writers; i++) {
+		if (pthread_create(&srv->writers[i], NULL, writer_main, srv) != 0)
+			break;
+		srv->nwriters++;
+	}
+	if (srv->nwriters == 0) {
+		MHD_stop_daemon(srv->daemon);
+		free(srv->writers);
+		free_server(srv);
+		err_set(e, "cannot start the threads that run writes");
 		return NULL;
 	}
 	return srv;
@@ -285,11 +393,13 @@ void http_server_stop(struct http_server *srv)
 		if (pthread_cond_timedwait(&srv->idle, &srv->lock, &until) != 0)
 			break;
 	pthread_mutex_unlock(&srv->lock);
+	/* The writers finish what is queued (a request cut off by the timeout above may still
+	 * be), and resume its connection, before MHD stops: it must not stop with a
+	 * connection suspended. */
+	stop_writers(srv);
 	MHD_stop_daemon(srv->daemon);
 	/* Ours to close, and only once the workers that polled it have gone. */
 	if (listen_fd != MHD_INVALID_SOCKET)
 		close(listen_fd);
-	pthread_cond_destroy(&srv->idle);
-	pthread_mutex_destroy(&srv->lock);
-	free(srv);
+	free_server(srv);
 }

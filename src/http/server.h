@@ -10,7 +10,9 @@ typedef void (*http_handler_fn)(struct http_request *req, struct http_response *
 struct http_server_config {
 	const char *host;      /* numeric IPv4 address to bind, e.g. "127.0.0.1" */
 	int port;
-	unsigned threads;      /* worker threads; 0 means one per core */
+	unsigned threads;      /* HTTP threads; 0 means one per core */
+	unsigned write_threads; /* threads that run writes (server.c); 0 means
+				 * HTTP_WRITE_THREADS_DEFAULT */
 	unsigned timeout_s;    /* idle connection timeout */
 	unsigned max_connections;
 	int access_log;        /* one line per request on stderr */
@@ -21,6 +23,10 @@ struct http_server_config {
 struct http_server;
 
 /* Starts serving; returns a server the caller stops with http_server_stop(). */
+/* Writes waiting for their commit each hold a writer thread, and a group commit holds at
+ * most one referral per writer (cairn serve --write-threads). */
+#define HTTP_WRITE_THREADS_DEFAULT 32
+
 struct http_server *http_server_start(const struct http_server_config *cfg, struct err *e);
 /* Stops accepting, lets requests in progress finish, and frees the server. */
 void http_server_stop(struct http_server *srv);

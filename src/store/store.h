@@ -116,9 +116,9 @@ struct store_ops {
 			       const char **reference, struct err *e);
 	int (*referral_by_reference)(struct store *s, struct pool *p, const char *reference,
 				     struct referral_row *out);
-	/* Newest first; *rows belongs to the pool. */
+	/* Newest first, then the latest made first; *rows belongs to the pool. */
 	int (*referrals_by_case_worker)(struct store *s, struct pool *p, int64_t case_worker_id,
-					int limit, int offset, struct referral_row **rows,
+					int limit, int offset, struct referral_list_item **rows,
 					size_t *count);
 	int (*client_get)(struct store *s, struct pool *p, int64_t client_id,
 			  struct client_record *out);

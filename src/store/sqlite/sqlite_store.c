@@ -113,7 +113,11 @@ static const char *const stmts[S_COUNT] = {
 			    "next_attempt_at, attachment_name, attachment_type, attachment) "
 			    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
 	[S_REFERRAL_BY_REFERENCE] = "SELECT " REFERRAL_COLUMNS REFERRAL_FROM "WHERE r.reference = ?1",
-	[S_REFERRALS_BY_CASE_WORKER] = "SELECT " REFERRAL_COLUMNS REFERRAL_FROM
+	/* Every referral column from the index referral_case_worker_list (migration 011), in
+	 * its order; one lookup a row, the client's name. */
+	[S_REFERRALS_BY_CASE_WORKER] = "SELECT r.client_id, r.created_at, c.first_name, "
+				       "c.last_name, r.reference, r.case_reference, r.status "
+				       "FROM referral r JOIN client c ON c.id = r.client_id "
 				       "WHERE r.case_worker_id = ?1 "
 				       "ORDER BY r.created_at DESC, r.id DESC LIMIT ?2 OFFSET ?3",
 	[S_CLIENT_GET] = "SELECT c.id, c.authority_id, a.name, c.first_name, c.last_name, "
@@ -771,8 +775,10 @@ static int sq_referral_by_reference(struct store *s, struct pool *p, const char 
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? STORE_NOT_FOUND : -1;
 }
 
+/* A row's texts are copied into one block of the pool: a page of the list is 51 rows of
+ * five texts each. */
 static int sq_referrals_by_case_worker(struct store *s, struct pool *p, int64_t case_worker_id,
-				       int limit, int offset, struct referral_row **rows,
+				       int limit, int offset, struct referral_list_item **rows,
 				       size_t *count)
 {
 	sqlite3_stmt *st = stmt(s, S_REFERRALS_BY_CASE_WORKER);
@@ -782,8 +788,35 @@ static int sq_referrals_by_case_worker(struct store *s, struct pool *p, int64_t 
 	*rows = pool_alloc(p, sizeof(**rows) * (size_t)(limit > 0 ? limit : 1));
 	*count = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *count < (size_t)limit)
-		read_referral(st, p, &(*rows)[(*count)++]);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *count < (size_t)limit) {
+		struct referral_list_item *r = &(*rows)[(*count)++];
+		r->client_id = sqlite3_column_int64(st, 0);
+		r->created_at = sqlite3_column_int64(st, 1);
+		const unsigned char *text[5];
+		size_t len[5], total = 0;
+		for (int i = 0; i < 5; i++) {
+			text[i] = sqlite3_column_text(st, 2 + i);
+			len[i] = text[i] ? (size_t)sqlite3_column_bytes(st, 2 + i) : 0;
+			total += len[i] + 1;
+		}
+		char *block = pool_alloc(p, total);
+		const char *copy[5];
+		for (int i = 0; i < 5; i++) {
+			if (text[i] == NULL) {
+				copy[i] = NULL;
+				continue;
+			}
+			memcpy(block, text[i], len[i]);
+			block[len[i]] = '\0';
+			copy[i] = block;
+			block += len[i] + 1;
+		}
+		r->first_name = copy[0];
+		r->last_name = copy[1];
+		r->reference = copy[2];
+		r->case_reference = copy[3];
+		r->status = copy[4];
+	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
