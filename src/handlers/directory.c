@@ -266,6 +266,11 @@ void directory_search(struct http_request *req, struct http_response *res)
 		res->status = 400;
 		return;
 	}
+	if (!(req->raw_uri && strchr(req->raw_uri, '?'))) {
+		/* Nothing asked yet: the form alone. */
+		app_page(req, res, "directory_search", "Find a service");
+		return;
+	}
 	long page = app_page_number(req, 100000);
 	q.limit = DIRECTORY_PER_PAGE;
 	q.offset = (int)((page - 1) * DIRECTORY_PER_PAGE);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "domain/ledger.h"
 #include "domain/postcode.h"
 #include "store/sqlite/sqlite_int.h"
@@ -81,12 +82,12 @@ enum stmt_id {
 	"SELECT rowid AS n, bm25(service_fts, 10.0, 2.0, 4.0, 4.0) AS rank FROM service_fts "    \
 	"WHERE service_fts MATCH ?1"
 
-/* The nearest of a service's locations inside the box ?4-?7 around (?2, ?3), in metres;
+/* The nearest of a service's places inside the box ?4-?7 around (?2, ?3), in metres;
  * NULL when none is. */
-#define NEAREST(service)                                                                       \
-	"(SELECT min(cairn_distance(?2, ?3, l.latitude, l.longitude)) FROM service_at_location sal " \
-	"JOIN location l ON l.id = sal.location_id WHERE sal.service_id = " service " "         \
-	"AND l.latitude BETWEEN ?4 AND ?5 AND l.longitude BETWEEN ?6 AND ?7)"
+#define NEAREST(service_n)                                                                     \
+	"(SELECT min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) FROM service_place sp " \
+	"WHERE sp.service_n = " service_n " AND sp.latitude BETWEEN ?4 AND ?5 "                 \
+	"AND sp.longitude BETWEEN ?6 AND ?7)"
 
 #define TERM_NAMES(use)                                                                        \
 	"(SELECT group_concat(t.name, ', ') FROM service_taxonomy x JOIN taxonomy_term t "      \
@@ -118,23 +119,24 @@ static const char *const stmts[S_COUNT] = {
 	[P_PUT] = "INSERT INTO postcode(postcode, latitude, longitude) VALUES (?1, ?2, ?3) "
 		  "ON CONFLICT(postcode) DO UPDATE SET latitude = excluded.latitude, "
 		  "longitude = excluded.longitude",
-	/* Each search gives n, rank, metres (-1 when not located) and the total, one page
+	/* CROSS JOIN keeps the full-text hits (or the places in the box) as the outer loop:
+	 * left to itself the planner walks every approved service and asks FTS5 for each.
+	 * Each search gives n, rank, metres (-1 when not located) and the total, one page
 	 * of it (?15 rows from ?16), in order. The CTEs are materialised so the distance is
 	 * computed once a row. */
-	[Q_TEXT_NEAR] = "WITH c AS MATERIALIZED (SELECT s.n AS n, h.rank AS rank, " NEAREST("s.id")
-			" AS metres FROM (" HITS ") h JOIN service s ON s.n = h.n WHERE " FILTERS ") "
+	[Q_TEXT_NEAR] = "WITH c AS MATERIALIZED (SELECT s.n AS n, h.rank AS rank, " NEAREST("s.n")
+			" AS metres FROM (" HITS ") h CROSS JOIN service s ON s.n = h.n WHERE " FILTERS ") "
 			"SELECT n, rank, metres, count(*) OVER () FROM c WHERE metres <= ?8 "
 			"ORDER BY CASE WHEN ?9 THEN metres END, rank, metres, n LIMIT ?15 OFFSET ?16",
-	[Q_TEXT] = "SELECT s.n, h.rank, -1, count(*) OVER () FROM (" HITS ") h "
-		   "JOIN service s ON s.n = h.n WHERE " FILTERS
+	[Q_TEXT] = "WITH h AS MATERIALIZED (" HITS ") SELECT s.n, h.rank, -1, count(*) OVER () FROM h "
+		   "CROSS JOIN service s ON s.n = h.n WHERE " FILTERS
 		   "ORDER BY h.rank, s.n LIMIT ?15 OFFSET ?16",
-	[Q_NEAR] = "WITH d AS MATERIALIZED (SELECT sal.service_id AS service_id, "
-		   "min(cairn_distance(?2, ?3, l.latitude, l.longitude)) AS metres "
-		   "FROM location_geo g JOIN location l ON l.n = g.id "
-		   "JOIN service_at_location sal ON sal.location_id = l.id "
+	[Q_NEAR] = "WITH d AS MATERIALIZED (SELECT sp.service_n AS n, "
+		   "min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) AS metres "
+		   "FROM location_geo g CROSS JOIN service_place sp ON sp.location_n = g.id "
 		   "WHERE g.min_lat >= ?4 AND g.max_lat <= ?5 AND g.min_lon >= ?6 AND g.max_lon <= ?7 "
-		   "GROUP BY sal.service_id) "
-		   "SELECT s.n, 0, d.metres, count(*) OVER () FROM d JOIN service s ON s.id = d.service_id "
+		   "GROUP BY sp.service_n) "
+		   "SELECT s.n, 0, d.metres, count(*) OVER () FROM d CROSS JOIN service s ON s.n = d.n "
 		   "WHERE d.metres <= ?8 AND " FILTERS "ORDER BY d.metres, s.n LIMIT ?15 OFFSET ?16",
 	[Q_ALL] = "SELECT s.n, 0, -1, count(*) OVER () FROM service s WHERE " FILTERS
 		  "ORDER BY s.name, s.n LIMIT ?15 OFFSET ?16",
@@ -453,8 +455,10 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 		n++;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_error("directory search: %s", sqlite3_errmsg(db_of(s)));
 		return -1;
+	}
 	if (n == 0 && q->offset > 0) {
 		/* A page past the end: the total is still wanted, for the paging links. */
 		sqlite3_stmt *again = stmt(s, id);
