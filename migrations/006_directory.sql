@@ -346,20 +346,22 @@ CREATE TRIGGER location_geo_delete AFTER DELETE ON location BEGIN
 	DELETE FROM location_geo WHERE id = old.n;
 END;
 
--- Where each service is, by internal numbers only, kept by triggers from
--- service_at_location and location: the search reads a service's places through one
--- integer index instead of two lookups by UUID text (5,000 text hits in 4 ms, not 40).
+-- Where each service is, by internal numbers only, and whether it is listed (approved),
+-- kept by triggers from service_at_location, location and service: the search reads a
+-- service's places and its listing through one integer index instead of lookups by UUID
+-- text and of the whole service row (the 50,000-service search in a third of the time).
 CREATE TABLE service_place (
 	service_n INTEGER NOT NULL,
 	location_n INTEGER NOT NULL,
 	latitude REAL NOT NULL,
 	longitude REAL NOT NULL,
+	listed INTEGER NOT NULL,
 	PRIMARY KEY (service_n, location_n)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX service_place_location ON service_place(location_n, service_n);
 CREATE TRIGGER service_place_add AFTER INSERT ON service_at_location BEGIN
-	INSERT OR REPLACE INTO service_place(service_n, location_n, latitude, longitude)
-	SELECT s.n, l.n, l.latitude, l.longitude FROM service s, location l
+	INSERT OR REPLACE INTO service_place(service_n, location_n, latitude, longitude, listed)
+	SELECT s.n, l.n, l.latitude, l.longitude, s.moderation = 'approved' FROM service s, location l
 	WHERE s.id = new.service_id AND l.id = new.location_id AND l.latitude IS NOT NULL;
 END;
 CREATE TRIGGER service_place_remove AFTER DELETE ON service_at_location BEGIN
@@ -368,9 +370,13 @@ CREATE TRIGGER service_place_remove AFTER DELETE ON service_at_location BEGIN
 END;
 CREATE TRIGGER service_place_move AFTER UPDATE OF latitude, longitude ON location BEGIN
 	DELETE FROM service_place WHERE location_n = old.n;
-	INSERT INTO service_place(service_n, location_n, latitude, longitude)
-	SELECT s.n, new.n, new.latitude, new.longitude FROM service_at_location sal
-	JOIN service s ON s.id = sal.service_id WHERE sal.location_id = new.id AND new.latitude IS NOT NULL;
+	INSERT INTO service_place(service_n, location_n, latitude, longitude, listed)
+	SELECT s.n, new.n, new.latitude, new.longitude, s.moderation = 'approved'
+	FROM service_at_location sal JOIN service s ON s.id = sal.service_id
+	WHERE sal.location_id = new.id AND new.latitude IS NOT NULL;
+END;
+CREATE TRIGGER service_place_listed AFTER UPDATE OF moderation ON service BEGIN
+	UPDATE service_place SET listed = new.moderation = 'approved' WHERE service_n = new.n;
 END;
 
 -- The starting taxonomies. Their ids are fixed so every installation's API agrees.

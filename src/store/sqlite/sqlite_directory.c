@@ -82,12 +82,10 @@ enum stmt_id {
 	"SELECT rowid AS n, bm25(service_fts, 10.0, 2.0, 4.0, 4.0) AS rank FROM service_fts "    \
 	"WHERE service_fts MATCH ?1"
 
-/* The nearest of a service's places inside the box ?4-?7 around (?2, ?3), in metres;
- * NULL when none is. */
-#define NEAREST(service_n)                                                                     \
-	"(SELECT min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) FROM service_place sp " \
-	"WHERE sp.service_n = " service_n " AND sp.latitude BETWEEN ?4 AND ?5 "                 \
-	"AND sp.longitude BETWEEN ?6 AND ?7)"
+/* When ?17 is 1 (a filter is set), whether service n passes the filters; listed services
+ * pass when it is 0, without reading the service's row. */
+#define FILTERED(n)                                                                            \
+	"(?17 = 0 OR EXISTS (SELECT 1 FROM service s WHERE s.n = " n " AND " FILTERS ")) "
 
 #define TERM_NAMES(use)                                                                        \
 	"(SELECT group_concat(t.name, ', ') FROM service_taxonomy x JOIN taxonomy_term t "      \
@@ -124,9 +122,12 @@ static const char *const stmts[S_COUNT] = {
 	 * Each search gives n, rank, metres (-1 when not located) and the total, one page
 	 * of it (?15 rows from ?16), in order. The CTEs are materialised so the distance is
 	 * computed once a row. */
-	[Q_TEXT_NEAR] = "WITH c AS MATERIALIZED (SELECT s.n AS n, h.rank AS rank, " NEAREST("s.n")
-			" AS metres FROM (" HITS ") h CROSS JOIN service s ON s.n = h.n WHERE " FILTERS ") "
-			"SELECT n, rank, metres, count(*) OVER () FROM c WHERE metres <= ?8 "
+	[Q_TEXT_NEAR] = "WITH h AS MATERIALIZED (" HITS "), "
+			"c AS MATERIALIZED (SELECT h.n AS n, h.rank AS rank, "
+			"min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) AS metres "
+			"FROM h CROSS JOIN service_place sp ON sp.service_n = h.n WHERE sp.listed "
+			"AND sp.latitude BETWEEN ?4 AND ?5 AND sp.longitude BETWEEN ?6 AND ?7 GROUP BY h.n) "
+			"SELECT n, rank, metres, count(*) OVER () FROM c WHERE metres <= ?8 AND " FILTERED("c.n")
 			"ORDER BY CASE WHEN ?9 THEN metres END, rank, metres, n LIMIT ?15 OFFSET ?16",
 	[Q_TEXT] = "WITH h AS MATERIALIZED (" HITS ") SELECT s.n, h.rank, -1, count(*) OVER () FROM h "
 		   "CROSS JOIN service s ON s.n = h.n WHERE " FILTERS
@@ -135,9 +136,9 @@ static const char *const stmts[S_COUNT] = {
 		   "min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) AS metres "
 		   "FROM location_geo g CROSS JOIN service_place sp ON sp.location_n = g.id "
 		   "WHERE g.min_lat >= ?4 AND g.max_lat <= ?5 AND g.min_lon >= ?6 AND g.max_lon <= ?7 "
-		   "GROUP BY sp.service_n) "
-		   "SELECT s.n, 0, d.metres, count(*) OVER () FROM d CROSS JOIN service s ON s.n = d.n "
-		   "WHERE d.metres <= ?8 AND " FILTERS "ORDER BY d.metres, s.n LIMIT ?15 OFFSET ?16",
+		   "AND sp.listed GROUP BY sp.service_n) "
+		   "SELECT n, 0, metres, count(*) OVER () FROM d WHERE metres <= ?8 AND " FILTERED("d.n")
+		   "ORDER BY metres, n LIMIT ?15 OFFSET ?16",
 	[Q_ALL] = "SELECT s.n, 0, -1, count(*) OVER () FROM service s WHERE " FILTERS
 		  "ORDER BY s.name, s.n LIMIT ?15 OFFSET ?16",
 	/* A result's details, at its location nearest (?2, ?3) when located. */
@@ -423,6 +424,8 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 		     struct directory_result **rows, size_t *count, int64_t *total)
 {
 	enum stmt_id id = q->fts ? (q->located ? Q_TEXT_NEAR : Q_TEXT) : (q->located ? Q_NEAR : Q_ALL);
+	int filtered = q->service_type_id || q->category_id || q->skill_id || q->other_activity ||
+		       q->hosts_placements;
 	sqlite3_stmt *st = stmt(s, id);
 	sqlite_bind_text(st, 1, q->fts);
 	if (q->located) {
@@ -442,6 +445,7 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 	sqlite3_bind_int(st, 14, q->hosts_placements);
 	sqlite3_bind_int(st, 15, q->limit);
 	sqlite3_bind_int(st, 16, q->offset);
+	sqlite3_bind_int(st, 17, filtered);
 	int limit = q->limit > 0 ? q->limit : 1;
 	int64_t *ns = pool_alloc(p, sizeof(*ns) * (size_t)limit);
 	double *metres = pool_alloc(p, sizeof(*metres) * (size_t)limit);
@@ -480,6 +484,7 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 		sqlite3_bind_int(again, 14, q->hosts_placements);
 		sqlite3_bind_int(again, 15, 1);
 		sqlite3_bind_int(again, 16, 0);
+		sqlite3_bind_int(again, 17, filtered);
 		rc = sqlite3_step(again);
 		if (rc == SQLITE_ROW)
 			*total = sqlite3_column_int64(again, 3);
