@@ -74,6 +74,14 @@ class DirectorySearch(ServerTestCase):
         self.assertNotIn("Woodturning pending listing", names)
         self.assertNotIn("Woodturning retired listing", names)
         self.assertEqual(total(r.text), 2)
+        # Near a postcode: nearest first by default; best matches first when asked.
+        r = search(self.cw, q="woodturning", postcode="G1 1XQ", miles="1")
+        self.assertIn("Nearest first", r.text)
+        m = re.search(r'href="([^"]*)">Show the best matches first', r.text)
+        r = self.cw.get(m.group(1).replace("&amp;", "&"))
+        self.assertIn("sort=relevance", m.group(1))
+        self.assertEqual(self.names(r)[:2], ["Woodturning studio", "Community shed"])
+        self.assertIn("Best matches first", r.text)
 
     def test_distance_ordering_against_haversine(self):
         r = search(self.cw, postcode="G1 1XQ", miles="25", sort="distance")

@@ -16,6 +16,7 @@ enum stmt_id {
 	P_FIND,
 	P_PUT,
 	Q_TEXT_NEAR,
+	Q_TEXT_NEAREST,
 	Q_TEXT,
 	Q_NEAR,
 	Q_ALL,
@@ -129,6 +130,15 @@ static const char *const stmts[S_COUNT] = {
 			"AND sp.latitude BETWEEN ?4 AND ?5 AND sp.longitude BETWEEN ?6 AND ?7 GROUP BY h.n) "
 			"SELECT n, rank, metres, count(*) OVER () FROM c WHERE metres <= ?8 AND " FILTERED("c.n")
 			"ORDER BY CASE WHEN ?9 THEN metres END, rank, metres, n LIMIT ?15 OFFSET ?16",
+	/* Nearest first needs no relevance: bm25() is most of a text search's time. */
+	[Q_TEXT_NEAREST] = "WITH h AS MATERIALIZED (SELECT rowid AS n FROM service_fts "
+			   "WHERE service_fts MATCH ?1), "
+			   "c AS MATERIALIZED (SELECT h.n AS n, "
+			   "min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) AS metres "
+			   "FROM h CROSS JOIN service_place sp ON sp.service_n = h.n WHERE sp.listed "
+			   "AND sp.latitude BETWEEN ?4 AND ?5 AND sp.longitude BETWEEN ?6 AND ?7 GROUP BY h.n) "
+			   "SELECT n, 0, metres, count(*) OVER () FROM c WHERE metres <= ?8 AND " FILTERED("c.n")
+			   "ORDER BY metres, n LIMIT ?15 OFFSET ?16",
 	[Q_TEXT] = "WITH h AS MATERIALIZED (" HITS ") SELECT s.n, h.rank, -1, count(*) OVER () FROM h "
 		   "CROSS JOIN service s ON s.n = h.n WHERE " FILTERS
 		   "ORDER BY h.rank, s.n LIMIT ?15 OFFSET ?16",
@@ -423,7 +433,8 @@ static int result_detail(struct store *s, struct pool *p, const struct directory
 int sqlite_directory_search(struct store *s, struct pool *p, const struct directory_query *q,
 		     struct directory_result **rows, size_t *count, int64_t *total)
 {
-	enum stmt_id id = q->fts ? (q->located ? Q_TEXT_NEAR : Q_TEXT) : (q->located ? Q_NEAR : Q_ALL);
+	enum stmt_id id = q->fts ? (q->located ? (q->by_distance ? Q_TEXT_NEAREST : Q_TEXT_NEAR) : Q_TEXT)
+				 : (q->located ? Q_NEAR : Q_ALL);
 	int filtered = q->service_type_id || q->category_id || q->skill_id || q->other_activity ||
 		       q->hosts_placements;
 	sqlite3_stmt *st = stmt(s, id);
