@@ -275,6 +275,14 @@ class DirectoryReferrals(ServerTestCase):
         r = coord.post_form("/directory/moderation", {"kind": "service", "id": sid, "decision": "delete"},
                             page=coord.get("/directory/moderation"))
         self.assertEqual(r.status, 400)
+        # A new service, saved twice (a double click): one, waiting for approval.
+        page = self.org.get("/organisation/services/new")
+        new = dict(fields, name="Puncture clinic", type="3b3c45b9-4b66-442b-873f-15f5092e24aa")
+        for _ in range(2):
+            r = self.org.post_form("/organisation/services/new", new, page=page)
+            self.assertEqual(r.status, 303)
+        self.assertEqual(self.server.sql("SELECT moderation FROM service WHERE name = 'Puncture clinic'")[0][0], "pending")
+        self.assertEqual(self.server.scalar("SELECT count(*) FROM service WHERE name = 'Puncture clinic'"), 1)
         # Put it back for the other tests.
         coord.post_form("/directory/moderation", {"kind": "service", "id": sid, "decision": "approve"},
                         page=coord.get("/directory/moderation"))

@@ -205,11 +205,13 @@ static const char *const stmts[S_COUNT] = {
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
 	[L_SKILL] = "INSERT INTO placement_skill(placement_offer_id, taxonomy_term_id) VALUES (?1, ?2) "
 		    "ON CONFLICT DO NOTHING",
+	/* A double-clicked Save adds one service: not a second of the same name. */
 	[E_SERVICE_INSERT] = "INSERT INTO service(id, organization_id, name, description, url, email, "
 			     "fees, eligibility_description, application_process, "
 			     "counts_as_other_activity, typical_minutes, moderation, created_at, "
-			     "last_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-			     "'pending', ?12, ?12)",
+			     "last_modified) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+			     "'pending', ?12, ?12 WHERE NOT EXISTS (SELECT 1 FROM service "
+			     "WHERE organization_id = ?2 AND name = ?3)",
 	[E_SERVICE_UPDATE] = "UPDATE service SET name = ?3, description = ?4, url = ?5, email = ?6, "
 			     "fees = ?7, eligibility_description = ?8, application_process = ?9, "
 			     "counts_as_other_activity = ?10, typical_minutes = ?11, "
@@ -228,7 +230,9 @@ static const char *const stmts[S_COUNT] = {
 	[E_PLACEMENT_INSERT] = "INSERT INTO placement_offer(id, organization_id, service_id, "
 			       "area_of_expertise, places_available, times, moderation, created_at, "
 			       "last_modified) SELECT ?1, ?2, s.id, ?4, ?5, ?6, 'pending', ?7, ?7 "
-			       "FROM service s WHERE s.id = ?3 AND s.organization_id = ?2",
+			       "FROM service s WHERE s.id = ?3 AND s.organization_id = ?2 "
+			       "AND NOT EXISTS (SELECT 1 FROM placement_offer p WHERE p.service_id = ?3 "
+			       "AND p.area_of_expertise = ?4 AND p.moderation <> 'retired')",
 	[E_PLACEMENT_UPDATE] = "UPDATE placement_offer SET area_of_expertise = ?4, places_available = ?5, "
 			       "times = ?6, moderation = 'pending', moderated_by = NULL, "
 			       "moderated_at = NULL, last_modified = ?7 "
