@@ -23,11 +23,12 @@ static int usage(FILE *out)
 	fprintf(out,
 		"usage: cairn COMMAND [OPTIONS]\n\n"
 		"Commands:\n"
-		"  serve      run the web service\n"
-		"  migrate    create or upgrade the database\n"
-		"  demo-data  add demo accounts for trying Cairn out\n"
-		"  user add   add a staff account\n"
-		"  report     the weekly report as CSV or XLSX\n\n"
+		"  serve             run the web service\n"
+		"  migrate           create or upgrade the database\n"
+		"  demo-data         add demo accounts for trying Cairn out\n"
+		"  user add          add a staff account\n"
+		"  report weekly     the weekly report as CSV or XLSX\n"
+		"  import postcodes  load the ONS Postcode Directory (CSV) for the directory's search\n\n"
 		"Run cairn COMMAND --help for a command's options.\n");
 	return out == stdout ? 0 : 2;
 }
@@ -281,6 +282,8 @@ int main(int argc, char **argv)
 		return cli_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return cli_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0 && argc > 2 && strcmp(argv[2], "postcodes") == 0)
+		return cli_import_postcodes(argc - 2, argv + 2);
 	fprintf(stderr, "cairn: unknown command %s (see cairn --help)\n", cmd);
 	return 2;
 }

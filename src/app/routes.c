@@ -3,8 +3,10 @@
 #include "domain/records.h"
 #include "handlers/auth.h"
 #include "handlers/clients.h"
+#include "handlers/directory.h"
 #include "handlers/home.h"
 #include "handlers/invitations.h"
+#include "handlers/organisation.h"
 #include "handlers/outbox.h"
 #include "handlers/referrals.h"
 #include "handlers/register.h"
@@ -24,6 +26,8 @@ static const char *const sign_in_fields[] = {"csrf_token", "email", "password", 
 #define COORDINATION (ROUTE_ROLE(ROLE_COORDINATOR) | ROUTE_ROLE(ROLE_ADMINISTRATOR))
 #define REPORT_READERS STAFF_WHO_SEE_CLIENTS
 #define REGISTER_TAKERS (ROUTE_ROLE(ROLE_FACILITATOR) | COORDINATION)
+#define DIRECTORY_SEARCHERS (ROUTE_ROLE(ROLE_CASE_WORKER) | COORDINATION)
+#define ORGANISATION ROUTE_ROLE(ROLE_ORGANISATION)
 
 const struct route routes[] = {
 	{"GET", "/", ROUTE_PUBLIC, NULL, home_start},
@@ -63,5 +67,34 @@ const struct route routes[] = {
 	{"GET", "/reports/weekly", REPORT_READERS, NULL, reports_weekly},
 	{"GET", "/reports/weekly.csv", REPORT_READERS, NULL, reports_weekly_csv},
 	{"GET", "/reports/weekly.xlsx", REPORT_READERS, NULL, reports_weekly_xlsx},
+	/* The directory (issue 6): "new" before ":id", which would match it too. */
+	{"GET", "/directory", DIRECTORY_SEARCHERS, NULL, directory_search},
+	{"GET", "/directory/moderation", COORDINATION, NULL, directory_moderation},
+	{"POST", "/directory/moderation", COORDINATION, directory_moderate_fields, directory_moderate},
+	{"GET", "/directory/services/:id", DIRECTORY_SEARCHERS, NULL, directory_service},
+	{"POST", "/directory/services/:id/refer", ROUTE_ROLE(ROLE_CASE_WORKER), directory_refer_fields,
+	 directory_refer},
+	{"GET", "/directory/referrals/:id", DIRECTORY_SEARCHERS | ORGANISATION, NULL, directory_referral},
+	{"POST", "/clients/:id/postcode", ROUTE_ROLE(ROLE_CASE_WORKER), directory_postcode_fields,
+	 directory_client_postcode},
+	{"GET", "/organisation", ORGANISATION, NULL, organisation_home},
+	{"POST", "/organisation/referrals/:id/answer", ORGANISATION, organisation_answer_fields,
+	 organisation_answer},
+	{"POST", "/organisation/referrals/:id/hours", ORGANISATION, organisation_hours_fields,
+	 organisation_hours},
+	{"GET", "/organisation/services/new", ORGANISATION, NULL, organisation_service_new},
+	{"POST", "/organisation/services/new", ORGANISATION, organisation_service_fields,
+	 organisation_service_save},
+	{"GET", "/organisation/services/:id", ORGANISATION, NULL, organisation_service_edit},
+	{"POST", "/organisation/services/:id", ORGANISATION, organisation_service_fields,
+	 organisation_service_save},
+	{"GET", "/organisation/services/:id/placements/new", ORGANISATION, NULL,
+	 organisation_placement_form},
+	{"POST", "/organisation/services/:id/placements/new", ORGANISATION,
+	 organisation_placement_fields, organisation_placement_save},
+	{"GET", "/organisation/services/:id/placements/:offer", ORGANISATION, NULL,
+	 organisation_placement_form},
+	{"POST", "/organisation/services/:id/placements/:offer", ORGANISATION,
+	 organisation_placement_fields, organisation_placement_save},
 	{NULL, NULL, 0, NULL, NULL},
 };
