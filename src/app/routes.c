@@ -3,6 +3,8 @@
 #include "domain/records.h"
 #include "handlers/auth.h"
 #include "handlers/clients.h"
+#include "handlers/dashboard.h"
+#include "handlers/feedback.h"
 #include "handlers/home.h"
 #include "handlers/invitations.h"
 #include "handlers/outbox.h"
@@ -22,6 +24,8 @@ static const char *const sign_in_fields[] = {"csrf_token", "email", "password", 
 
 #define COORDINATION (ROUTE_ROLE(ROLE_COORDINATOR) | ROUTE_ROLE(ROLE_ADMINISTRATOR))
 #define REGISTER_TAKERS (ROUTE_ROLE(ROLE_FACILITATOR) | COORDINATION)
+/* The impact dashboard: a lead sees only their own authority's figures (dashboard.c). */
+#define IMPACT_READERS (COORDINATION | ROUTE_ROLE(ROLE_AUTHORITY_LEAD))
 
 const struct route routes[] = {
 	{"GET", "/", ROUTE_PUBLIC, NULL, home_start},
@@ -58,5 +62,9 @@ const struct route routes[] = {
 	{"GET", "/facilitator/sessions", REGISTER_TAKERS, NULL, register_sessions},
 	{"GET", "/register/:id", REGISTER_TAKERS, NULL, register_show},
 	{"POST", "/register/:id", REGISTER_TAKERS, register_fields, register_save},
+	{"GET", "/feedback/:id", ROUTE_ROLE(ROLE_CLIENT), NULL, feedback_show},
+	{"POST", "/feedback/:id", ROUTE_ROLE(ROLE_CLIENT), feedback_fields, feedback_save},
+	{"GET", "/dashboard", IMPACT_READERS, NULL, dashboard_show},
+	{"GET", "/dashboard.csv", IMPACT_READERS, NULL, dashboard_csv},
 	{NULL, NULL, 0, NULL, NULL},
 };

@@ -1,6 +1,7 @@
 /* scheduler: messages that fall due with time rather than with a request: the day-before
- * reminder of a booking, and the case worker's alert when an order's completion date is
- * near with hours left. Run by the sender thread on each pass. */
+ * reminder of a booking, the case worker's alert when an order's completion date is near
+ * with hours left, and the client's feedback request after a session they attended. Run
+ * by the sender thread on each pass. */
 #ifndef CAIRN_SCHEDULER_H
 #define CAIRN_SCHEDULER_H
 #include <stdint.h>
@@ -9,6 +10,9 @@
 
 /* Alerts go when the completion date is this many days away or less. */
 #define SCHEDULER_ENDING_SOON_DAYS 14
+
+/* Attended sessions get "How was your session?" by email only for this many days. */
+#define SCHEDULER_FEEDBACK_DAYS 7
 
 /* Puts every message due at `now` in the outbox; returns how many. */
 int scheduler_run(struct store *s, int64_t now);

@@ -225,6 +225,38 @@ struct store_ops {
 	 * when it did. */
 	int (*order_alert_queue)(struct store *s, int64_t order_id, const char *kind,
 				 const struct outbox_message *m, int64_t now, int *queued);
+
+	/* ---- session feedback and the impact dashboard (issue 5) ---- */
+
+	/* A client's attended sessions with no feedback yet, newest first. */
+	int (*feedback_pending)(struct store *s, struct pool *p, int64_t client_id, int limit,
+				struct booking_row **rows, size_t *count);
+	/* The answer about a booking; STORE_NOT_FOUND when there is none. */
+	int (*feedback_get)(struct store *s, struct pool *p, int64_t booking_id,
+			    struct feedback_answer *out);
+	/* Saves the answer of client_id about a->booking_id in one transaction, only when the
+	 * booking is theirs and attended (or attended part), once: *result is a
+	 * feedback_result. */
+	int (*feedback_add)(struct store *s, int64_t client_id, const struct feedback_answer *a,
+			    int64_t now, int *result);
+	/* Attended sessions that started from `since` and ended by `now` whose client has an
+	 * email, no answer and no request yet, oldest first. */
+	int (*feedback_requests_due)(struct store *s, struct pool *p, int64_t since, int64_t now,
+				     int limit, struct feedback_due **rows, size_t *count);
+	/* Puts the request in the outbox unless this booking had one; *queued 1 when it did. */
+	int (*feedback_request_queue)(struct store *s, int64_t booking_id,
+				      const struct outbox_message *m, int64_t now, int *queued);
+
+	/* Every local authority, by name. */
+	int (*authorities_list)(struct store *s, struct pool *p, struct authority **rows,
+				size_t *count);
+	/* Fills f's figures for its days in one authority (0: all of Scotland). */
+	int (*impact_figures)(struct store *s, int64_t authority_id, struct impact_figures *f);
+	/* Counted minutes by topic credited on London days [from_day, to_day) in one
+	 * authority (0: all), every topic, by name. */
+	int (*impact_topics)(struct store *s, struct pool *p, int64_t authority_id,
+			     int64_t from_day, int64_t to_day, struct impact_topic **rows,
+			     size_t *count);
 };
 
 struct store {

@@ -1023,6 +1023,14 @@ static const struct store_ops sqlite_ops = {
 	.reminder_queue = sqlite_reminder_queue,
 	.orders_ending_soon = sqlite_orders_ending_soon,
 	.order_alert_queue = sqlite_order_alert_queue,
+	.feedback_pending = sqlite_feedback_pending,
+	.feedback_get = sqlite_feedback_get,
+	.feedback_add = sqlite_feedback_add,
+	.feedback_requests_due = sqlite_feedback_requests_due,
+	.feedback_request_queue = sqlite_feedback_request_queue,
+	.authorities_list = sqlite_authorities_list,
+	.impact_figures = sqlite_impact_figures,
+	.impact_topics = sqlite_impact_topics,
 };
 
 struct store *sqlite_store_open(const char *path, struct err *e)
