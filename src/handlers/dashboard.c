@@ -212,15 +212,23 @@ static const char *bucket_label(struct pool *p, const struct dashboard *d,
 	return pool_printf(p, "%s to %s", long_date(p, f->from_day), long_date(p, f->to_day - 1));
 }
 
-/* Under a column: "Mar" (with the year in January and in the first column), or "2 Mar". */
+/* Under a column: "Mar", or "2 Mar" for a week. */
 static const char *bucket_short(struct pool *p, const struct dashboard *d, size_t i)
 {
 	struct civil_date a = civil_date_from_days(d->buckets[i].from_day);
 	if (d->weekly)
 		return pool_printf(p, "%d %s", a.day, short_month(a.month));
-	if (i == 0 || a.month == 1)
-		return pool_printf(p, "%s %d", short_month(a.month), a.year);
 	return short_month(a.month);
+}
+
+/* Under that, the year: under the first column and where a new year starts. */
+static const char *bucket_year(struct pool *p, const struct dashboard *d, size_t i)
+{
+	struct civil_date a = civil_date_from_days(d->buckets[i].from_day);
+	struct civil_date before = civil_date_from_days(d->buckets[i].from_day - 1);
+	if (i == 0 || before.year != a.year)
+		return pool_printf(p, "%d", a.year);
+	return NULL;
 }
 
 /* ---- the measures --------------------------------------------------------------------- */
@@ -393,8 +401,11 @@ static void measure_vars(struct http_request *req, const struct dashboard *d,
 	for (size_t i = 0; i < d->nbuckets; i++) {
 		struct tpl_vars *b = tpl_add(c, "bars");
 		bar_vars(b, &g.bars[i]);
-		if (i % (size_t)g.label_every == 0)
+		if (i % (size_t)g.label_every == 0) {
 			tpl_set(b, "short", bucket_short(p, d, i));
+			tpl_set(b, "year", bucket_year(p, d, i));
+			tpl_set_int(b, "year_y", g.bars[i].label_y + 14);
+		}
 		tpl_set(b, "label", bucket_label(p, d, &d->buckets[i]));
 		tpl_set(b, "value", value_text(p, m, &d->buckets[i]));
 	}

@@ -8,7 +8,7 @@
 #define COL_RIGHT 8
 #define COL_TOP 12
 #define COL_PLOT_HEIGHT 180
-#define COL_BOTTOM 28
+#define COL_BOTTOM 40
 /* Each row: its label, then its bar; value labels along the bottom. */
 #define ROW_LEFT 8
 #define ROW_RIGHT 64
