@@ -543,11 +543,12 @@ void dashboard_show(struct http_request *req, struct http_response *res)
 /* ---- CSV --------------------------------------------------------------------------- */
 
 /* One field, RFC 4180: quoted when it holds a comma, quote or line break, quotes doubled.
- * A field starting with = + - @ (or a tab or carriage return) would be read as a formula
- * by spreadsheet programs: it gets a leading apostrophe, so it shows as the text it is. */
-static void csv_field(struct buf *b, const char *text, int last)
+ * Text from the database (area and topic names) that starts with = + - @ (or a tab or
+ * carriage return) would be taken for a formula by spreadsheet programs: it gets a leading
+ * apostrophe, so it shows as the text it is. Numbers are Cairn's own and stay numbers. */
+static void csv_cell(struct buf *b, const char *text, int is_text, int last)
 {
-	int formula = strchr("=+-@\t\r", text[0]) != NULL && text[0] != '\0';
+	int formula = is_text && text[0] != '\0' && strchr("=+-@\t\r", text[0]) != NULL;
 	int quote = formula || strpbrk(text, ",\"\r\n") != NULL;
 	if (quote)
 		buf_putc(b, '"');
@@ -561,6 +562,16 @@ static void csv_field(struct buf *b, const char *text, int last)
 	if (quote)
 		buf_putc(b, '"');
 	buf_puts(b, last ? "\r\n" : ",");
+}
+
+static void csv_field(struct buf *b, const char *text, int last)
+{
+	csv_cell(b, text, 1, last);
+}
+
+static void csv_number(struct buf *b, const char *text, int last)
+{
+	csv_cell(b, text, 0, last);
 }
 
 static const char *csv_hours(struct pool *p, int64_t minutes)
@@ -591,27 +602,28 @@ static void csv_row(struct pool *p, struct buf *b, const char *label, int64_t fr
 	char iso[11];
 	csv_field(b, label, 0);
 	civil_date_iso(civil_date_from_days(from_day), iso);
-	csv_field(b, iso, 0);
+	csv_number(b, iso, 0);
 	civil_date_iso(civil_date_from_days(to_day - 1), iso);
-	csv_field(b, iso, 0);
-	csv_field(b, csv_int(p, f->clients_referred), 0);
-	csv_field(b, csv_int(p, f->bookings), 0);
-	csv_field(b, csv_hours(p, f->minutes), 0);
-	csv_field(b, csv_int(p, f->authorities), 0);
-	csv_field(b, csv_int(p, f->case_workers), 0);
-	csv_field(b, csv_int(p, f->feedback), 0);
-	csv_field(b, csv_share(p, f->knowledge, f->feedback), 0);
-	csv_field(b, csv_share(p, f->apply, f->feedback), 0);
-	csv_field(b, csv_int(p, f->outcomes), 0);
-	csv_field(b, csv_int(p, f->attended), 0);
-	csv_field(b, csv_share(p, f->attended, f->outcomes), ntopics == 0);
+	csv_number(b, iso, 0);
+	csv_number(b, csv_int(p, f->clients_referred), 0);
+	csv_number(b, csv_int(p, f->bookings), 0);
+	csv_number(b, csv_hours(p, f->minutes), 0);
+	csv_number(b, csv_int(p, f->authorities), 0);
+	csv_number(b, csv_int(p, f->case_workers), 0);
+	csv_number(b, csv_int(p, f->feedback), 0);
+	csv_number(b, csv_share(p, f->knowledge, f->feedback), 0);
+	csv_number(b, csv_share(p, f->apply, f->feedback), 0);
+	csv_number(b, csv_int(p, f->outcomes), 0);
+	csv_number(b, csv_int(p, f->attended), 0);
+	csv_number(b, csv_share(p, f->attended, f->outcomes), ntopics == 0);
 	for (size_t i = 0; i < ntopics; i++)
-		csv_field(b, csv_hours(p, topics[i].minutes), i + 1 == ntopics);
+		csv_number(b, csv_hours(p, topics[i].minutes), i + 1 == ntopics);
 }
 
 /* The figures as CSV (RFC 4180; UTF-8 with a byte order mark, which spreadsheet programs
  * need to read it as UTF-8; CRLF line ends): one row per week or month, then the whole
- * period, with the hours of each topic in a column of its own. */
+ * period, with the hours of each topic in a column of its own. Hours have two decimals,
+ * shares are percentages with one (empty when there is nothing to share out). */
 void dashboard_csv(struct http_request *req, struct http_response *res)
 {
 	struct app_request *ar = app_req(req);
@@ -641,7 +653,7 @@ void dashboard_csv(struct http_request *req, struct http_response *res)
 	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
 		csv_field(b, head[i], d->ntopics == 0 && i + 1 == sizeof(head) / sizeof(head[0]));
 	for (size_t i = 0; i < d->ntopics; i++)
-		csv_field(b, pool_printf(p, "Hours: %s", d->topics[i].name), i + 1 == d->ntopics);
+		csv_field(b, pool_printf(p, "%s (hours)", d->topics[i].name), i + 1 == d->ntopics);
 	if (s->ops->read_begin(s) != 0) {
 		app_unavailable(req, res);
 		return;
