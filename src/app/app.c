@@ -132,15 +132,15 @@ static void layout_vars(struct http_request *req, struct app_request *ar)
 		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
 		nav_item(v, "/schedule", "Sessions and topics", req->path);
 		nav_item(v, "/admin/outbox", "Outbox", req->path);
-		nav_item(v, "/dashboard", "Impact", req->path);
+		nav_item(v, "/dashboard", "Impact dashboard", req->path);
 		break;
 	case ROLE_COORDINATOR:
 		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
 		nav_item(v, "/schedule", "Sessions and topics", req->path);
-		nav_item(v, "/dashboard", "Impact", req->path);
+		nav_item(v, "/dashboard", "Impact dashboard", req->path);
 		break;
 	case ROLE_AUTHORITY_LEAD:
-		nav_item(v, "/dashboard", "Impact", req->path);
+		nav_item(v, "/dashboard", "Impact dashboard", req->path);
 		break;
 	case ROLE_FACILITATOR:
 		nav_item(v, "/facilitator/sessions", "My sessions", req->path);
