@@ -264,7 +264,7 @@ static const struct measure measures[] = {
 	{"clients", "Clients referred", "Clients referred", COUNT, clients_referred, NULL,
 	 "clients referred"},
 	{"bookings", "Bookings made", "Bookings made", COUNT, bookings, NULL, "bookings made"},
-	{"hours", "Hours completed", "Hours completed", HOURS, minutes, NULL, "hours completed"},
+	{"hours", "Hours completed", "Hours completed", HOURS, minutes, NULL, "completed"},
 	{"authorities", "Local authorities using the service", "Local authorities", COUNT,
 	 authorities, NULL, "local authorities referring"},
 	{"case-workers", "Case workers referring", "Case workers", COUNT, case_workers, NULL,
@@ -274,7 +274,7 @@ static const struct measure measures[] = {
 	{"apply", "Feedback: intend to apply what they learned", "Intend to apply", SHARE, apply,
 	 feedback, "said they intend to apply what they learned"},
 	{"attendance", "Attendance rate", "Attendance rate", SHARE, attended, outcomes,
-	 "attended"},
+	 "were attended, in full or in part"},
 };
 #define NMEASURES (sizeof(measures) / sizeof(measures[0]))
 
@@ -323,7 +323,8 @@ static const char *summary(struct pool *p, const struct dashboard *d, const stru
 					   m->title, m->whole == feedback ? "no answers yet"
 									  : "no registers taken yet");
 		whole = pool_printf(p, "%d%% of %s %s %s", pc, grouped(p, m->whole(t)),
-				    m->whole == feedback ? "answers" : "register outcomes", m->noun);
+				    m->whole == feedback ? "answers" : "bookings with a register taken",
+				    m->noun);
 	} else {
 		whole = pool_printf(p, "%s %s", value_text(p, m, t), m->noun);
 	}
