@@ -23,11 +23,12 @@ CREATE TABLE feedback_request (
 -- authority): at national scale, a year of those joins costs seconds a page, and even a
 -- row per event is a million rows a year to add up. So the triggers below keep, in the
 -- transaction of each change, running totals per kind, local authority, day and topic;
--- a figure for a period and area is the sum of a few hundred rows of this table's key.
+-- a figure for a year and all of Scotland is the sum of some 12,000 rows of its key.
 -- day is the London calendar day (days since 1970-01-01), so months and weeks, which
 -- start at London midnight, are whole runs of days; london_summer holds the rule
 -- domain/london_time uses (BST from 01:00 UTC on the last Sunday of March to 01:00 UTC on
--- the last Sunday of October), one row a year. topic_id 0: none.
+-- the last Sunday of October), one row a year. topic_id is kept for minutes only (hours
+-- by topic): the other kinds have 0 there, which makes them a quarter of the rows.
 --   booking   bookings made that day (booking.created_at): amount
 --   outcome   register outcomes of sessions held that day: amount; yes: attended or
 --             attended part. A changed outcome takes the old one back out.
@@ -59,8 +60,8 @@ BEGIN
 	INSERT INTO impact_day(kind, authority_id, day, topic_id, amount)
 	SELECT 'booking', c.authority_id, (NEW.created_at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= NEW.created_at AND ends_at > NEW.created_at
-			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400, g.topic_id, 1
-	FROM client c, group_session g WHERE c.id = NEW.client_id AND g.id = NEW.session_id
+			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400, 0, 1
+	FROM client c WHERE c.id = NEW.client_id
 	ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, yes = yes + excluded.yes,
 		yes_too = yes_too + excluded.yes_too;
 END;
@@ -71,7 +72,7 @@ BEGIN
 	INSERT INTO impact_day(kind, authority_id, day, topic_id, amount, yes)
 	SELECT 'outcome', c.authority_id, (g.starts_at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= g.starts_at AND ends_at > g.starts_at
-			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400, g.topic_id, -1,
+			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400, 0, -1,
 	       -(o.outcome IN ('attended', 'attended_part'))
 	FROM register_entry o JOIN booking b ON b.id = o.booking_id
 	JOIN group_session g ON g.id = b.session_id JOIN client c ON c.id = b.client_id
@@ -81,7 +82,7 @@ BEGIN
 	INSERT INTO impact_day(kind, authority_id, day, topic_id, amount, yes)
 	SELECT 'outcome', c.authority_id, (g.starts_at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= g.starts_at AND ends_at > g.starts_at
-			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400, g.topic_id, 1,
+			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400, 0, 1,
 	       NEW.outcome IN ('attended', 'attended_part')
 	FROM booking b JOIN group_session g ON g.id = b.session_id
 	JOIN client c ON c.id = b.client_id WHERE b.id = NEW.booking_id
@@ -108,7 +109,7 @@ BEGIN
 	INSERT INTO impact_day(kind, authority_id, day, topic_id, amount, yes, yes_too)
 	SELECT 'feedback', c.authority_id, (g.starts_at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= g.starts_at AND ends_at > g.starts_at
-			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400, g.topic_id, 1,
+			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400, 0, 1,
 	       NEW.knowledge_improved, NEW.will_apply
 	FROM booking b JOIN group_session g ON g.id = b.session_id
 	JOIN client c ON c.id = b.client_id WHERE b.id = NEW.booking_id
@@ -120,18 +121,18 @@ END;
 INSERT INTO impact_day(kind, authority_id, day, topic_id, amount)
 SELECT 'booking', c.authority_id, (b.created_at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= b.created_at AND ends_at > b.created_at
-			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400 AS d, g.topic_id, count(*)
-FROM booking b JOIN client c ON c.id = b.client_id JOIN group_session g ON g.id = b.session_id
-GROUP BY c.authority_id, d, g.topic_id;
+			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400 AS d, 0, count(*)
+FROM booking b JOIN client c ON c.id = b.client_id
+GROUP BY c.authority_id, d;
 INSERT INTO impact_day(kind, authority_id, day, topic_id, amount, yes)
 SELECT 'outcome', c.authority_id, (g.starts_at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= g.starts_at AND ends_at > g.starts_at
-			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400 AS d, g.topic_id, count(*),
+			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400 AS d, 0, count(*),
        sum(r.outcome IN ('attended', 'attended_part'))
 FROM register_entry r JOIN booking b ON b.id = r.booking_id
 JOIN group_session g ON g.id = b.session_id JOIN client c ON c.id = b.client_id
 WHERE NOT EXISTS (SELECT 1 FROM register_entry n WHERE n.supersedes_id = r.id)
-GROUP BY c.authority_id, d, g.topic_id;
+GROUP BY c.authority_id, d;
 INSERT INTO impact_day(kind, authority_id, day, topic_id, amount)
 SELECT 'minutes', c.authority_id, (l.at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= l.at AND ends_at > l.at

@@ -133,10 +133,22 @@ static int add_up(struct store *s, struct pool *p, struct dashboard *d)
 	if (s->ops->read_begin(s) != 0)
 		return -1;
 	int rc = 0;
-	for (size_t i = 0; i < d->nbuckets && rc == 0; i++)
+	struct impact_figures *t = &d->total;
+	for (size_t i = 0; i < d->nbuckets && rc == 0; i++) {
+		const struct impact_figures *b = &d->buckets[i];
 		rc = s->ops->impact_figures(s, d->authority_id, &d->buckets[i]);
+		/* Sums over the whole period are the sums of its stretches. */
+		t->bookings += b->bookings;
+		t->minutes += b->minutes;
+		t->outcomes += b->outcomes;
+		t->attended += b->attended;
+		t->feedback += b->feedback;
+		t->knowledge += b->knowledge;
+		t->apply += b->apply;
+	}
+	/* Distinct counts are not: a client referred in two months is one client. */
 	if (rc == 0)
-		rc = s->ops->impact_figures(s, d->authority_id, &d->total);
+		rc = s->ops->impact_referrals(s, d->authority_id, t);
 	if (rc == 0)
 		rc = s->ops->impact_topics(s, p, d->authority_id, d->total.from_day, d->total.to_day,
 					   &d->topics, &d->ntopics);

@@ -252,6 +252,9 @@ struct store_ops {
 				size_t *count);
 	/* Fills f's figures for its days in one authority (0: all of Scotland). */
 	int (*impact_figures)(struct store *s, int64_t authority_id, struct impact_figures *f);
+	/* Fills only f's referral figures (clients, case workers, authorities): the others
+	 * add up across stretches of time, these do not. */
+	int (*impact_referrals)(struct store *s, int64_t authority_id, struct impact_figures *f);
 	/* Counted minutes by topic credited on London days [from_day, to_day) in one
 	 * authority (0: all), every topic, by name. */
 	int (*impact_topics)(struct store *s, struct pool *p, int64_t authority_id,

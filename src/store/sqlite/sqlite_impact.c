@@ -269,7 +269,7 @@ static int event_sums(struct store *s, const char *kind, int64_t authority_id, i
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int sqlite_impact_figures(struct store *s, int64_t authority_id, struct impact_figures *f)
+int sqlite_impact_referrals(struct store *s, int64_t authority_id, struct impact_figures *f)
 {
 	sqlite3_stmt *st = stmt(s, authority_id ? I_REFERRALS_AREA : I_REFERRALS_ALL);
 	sqlite3_bind_int64(st, 1, f->from);
@@ -283,7 +283,12 @@ int sqlite_impact_figures(struct store *s, int64_t authority_id, struct impact_f
 		f->authorities = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int sqlite_impact_figures(struct store *s, int64_t authority_id, struct impact_figures *f)
+{
+	if (sqlite_impact_referrals(s, authority_id, f) != 0)
 		return -1;
 	int64_t *booking[3] = {&f->bookings, NULL, NULL};
 	int64_t *minutes[3] = {&f->minutes, NULL, NULL};

@@ -113,6 +113,7 @@ int sqlite_feedback_request_queue(struct store *s, int64_t booking_id,
 int sqlite_authorities_list(struct store *s, struct pool *p, struct authority **rows,
                             size_t *count);
 int sqlite_impact_figures(struct store *s, int64_t authority_id, struct impact_figures *f);
+int sqlite_impact_referrals(struct store *s, int64_t authority_id, struct impact_figures *f);
 int sqlite_impact_topics(struct store *s, struct pool *p, int64_t authority_id,
                          int64_t from_day, int64_t to_day, struct impact_topic **rows,
                          size_t *count);

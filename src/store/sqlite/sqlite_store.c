@@ -1030,6 +1030,7 @@ static const struct store_ops sqlite_ops = {
 	.feedback_request_queue = sqlite_feedback_request_queue,
 	.authorities_list = sqlite_authorities_list,
 	.impact_figures = sqlite_impact_figures,
+	.impact_referrals = sqlite_impact_referrals,
 	.impact_topics = sqlite_impact_topics,
 };
 
