@@ -351,7 +351,7 @@ static const char *summary(struct pool *p, const struct dashboard *d, const stru
 			best = i;
 		}
 	}
-	if (best_value < 0 || d->nbuckets < 2)
+	if (best_value <= 0 || d->nbuckets < 2)
 		return pool_printf(p, "%s, %s.", whole, period);
 	return pool_printf(p, "%s, %s. The highest %s was %s, in %s.", whole, period,
 			   d->weekly ? "week" : "month", value_text(p, m, &d->buckets[best]),
