@@ -27,12 +27,13 @@ CREATE TABLE feedback_request (
 -- day is the London calendar day (days since 1970-01-01), so months and weeks, which
 -- start at London midnight, are whole runs of days; london_summer holds the rule
 -- domain/london_time uses (BST from 01:00 UTC on the last Sunday of March to 01:00 UTC on
--- the last Sunday of October), one row a year. topic_id is kept for minutes only (hours
--- by topic): the other kinds have 0 there, which makes them a quarter of the rows.
+-- the last Sunday of October), one row a year. topic_id is 0 except for kind topic.
 --   booking   bookings made that day (booking.created_at): amount
 --   outcome   register outcomes of sessions held that day: amount; yes: attended or
 --             attended part. A changed outcome takes the old one back out.
 --   minutes   counted minutes credited that day (hours_ledger.at): amount
+--   topic     the same by topic (for hours by topic): kept apart, as it has ten times the
+--             rows, which the other figures need not read
 --   feedback  answers about sessions held that day: amount; yes: knowledge improved;
 --             yes_too: intend to apply it
 CREATE TABLE london_summer (
@@ -45,7 +46,7 @@ SELECT CAST(strftime('%s', date(year || '-03-25', 'weekday 0')) AS INTEGER) + 36
        CAST(strftime('%s', date(year || '-10-25', 'weekday 0')) AS INTEGER) + 3600 FROM y;
 
 CREATE TABLE impact_day (
-	kind TEXT NOT NULL CHECK (kind IN ('booking', 'outcome', 'minutes', 'feedback')),
+	kind TEXT NOT NULL CHECK (kind IN ('booking', 'outcome', 'minutes', 'topic', 'feedback')),
 	authority_id INTEGER NOT NULL,
 	day INTEGER NOT NULL,
 	topic_id INTEGER NOT NULL,
@@ -93,13 +94,16 @@ END;
 CREATE TRIGGER hours_ledger_impact AFTER INSERT ON hours_ledger
 BEGIN
 	INSERT INTO impact_day(kind, authority_id, day, topic_id, amount)
-	SELECT 'minutes', c.authority_id, (NEW.at
+	SELECT k.kind, c.authority_id, (NEW.at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= NEW.at AND ends_at > NEW.at
 			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400,
+	       CASE k.kind WHEN 'topic' THEN
 	       coalesce((SELECT g.topic_id FROM register_entry r JOIN booking b ON b.id = r.booking_id
-			 JOIN group_session g ON g.id = b.session_id WHERE r.id = NEW.register_entry_id), 0),
+			 JOIN group_session g ON g.id = b.session_id WHERE r.id = NEW.register_entry_id), 0)
+	       ELSE 0 END,
 	       NEW.counted_minutes
-	FROM court_order o JOIN client c ON c.id = o.client_id WHERE o.id = NEW.order_id
+	FROM court_order o JOIN client c ON c.id = o.client_id
+	JOIN (SELECT 'minutes' AS kind UNION ALL SELECT 'topic') k WHERE o.id = NEW.order_id
 	ON CONFLICT DO UPDATE SET amount = amount + excluded.amount, yes = yes + excluded.yes,
 		yes_too = yes_too + excluded.yes_too;
 END;
@@ -134,7 +138,7 @@ JOIN group_session g ON g.id = b.session_id JOIN client c ON c.id = b.client_id
 WHERE NOT EXISTS (SELECT 1 FROM register_entry n WHERE n.supersedes_id = r.id)
 GROUP BY c.authority_id, d;
 INSERT INTO impact_day(kind, authority_id, day, topic_id, amount)
-SELECT 'minutes', c.authority_id, (l.at
+SELECT 'topic', c.authority_id, (l.at
 		 + coalesce((SELECT 3600 FROM london_summer WHERE starts_at <= l.at AND ends_at > l.at
 			     ORDER BY starts_at DESC LIMIT 1), 0)) / 86400 AS d,
        coalesce((SELECT g.topic_id FROM register_entry r JOIN booking b ON b.id = r.booking_id
@@ -142,6 +146,9 @@ SELECT 'minutes', c.authority_id, (l.at
        sum(l.counted_minutes)
 FROM hours_ledger l JOIN court_order o ON o.id = l.order_id JOIN client c ON c.id = o.client_id
 GROUP BY c.authority_id, d, t;
+INSERT INTO impact_day(kind, authority_id, day, topic_id, amount)
+SELECT 'minutes', authority_id, day, 0, sum(amount) FROM impact_day WHERE kind = 'topic'
+GROUP BY authority_id, day;
 
 -- The dashboard's referral figures: referrals in a period, for one authority or all.
 CREATE INDEX referral_impact_time ON referral(created_at, authority_id, client_id, case_worker_id);

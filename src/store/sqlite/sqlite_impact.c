@@ -79,12 +79,12 @@ static const char *const stmts[I_COUNT] = {
 	/* Every topic, those with no hours too; the sums come from one index range. */
 	[I_TOPICS_ALL] = "SELECT t.id, t.name, coalesce(m.minutes, 0) FROM topic t LEFT JOIN "
 			 "(SELECT topic_id, sum(amount) AS minutes FROM impact_day "
-			 "WHERE kind = 'minutes' AND authority_id IN (SELECT id FROM local_authority) "
+			 "WHERE kind = 'topic' AND authority_id IN (SELECT id FROM local_authority) "
 			 "AND day >= ?1 AND day < ?2 GROUP BY topic_id) m "
 			 "ON m.topic_id = t.id ORDER BY t.name",
 	[I_TOPICS_AREA] = "SELECT t.id, t.name, coalesce(m.minutes, 0) FROM topic t LEFT JOIN "
 			  "(SELECT topic_id, sum(amount) AS minutes FROM impact_day "
-			  "WHERE kind = 'minutes' AND authority_id = ?3 AND day >= ?1 AND day < ?2 "
+			  "WHERE kind = 'topic' AND authority_id = ?3 AND day >= ?1 AND day < ?2 "
 			  "GROUP BY topic_id) m ON m.topic_id = t.id ORDER BY t.name",
 	/* The national demo's answers: about 70% of the sessions attended before ?1 get one,
 	 * chosen and filled in from the booking's id, so every load gives the same answers
