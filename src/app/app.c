@@ -134,18 +134,21 @@ static void layout_vars(struct http_request *req, struct app_request *ar)
 		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
 		nav_item(v, "/schedule", "Sessions and topics", req->path);
 		nav_item(v, "/reports/weekly", "Weekly report", req->path);
-		nav_item(v, "/admin/outbox", "Outbox", req->path);
+		nav_item(v, "/dashboard", "Impact dashboard", req->path);
 		nav_item(v, "/directory/moderation", "Directory approvals", req->path);
+		nav_item(v, "/admin/outbox", "Outbox", req->path);
 		break;
 	case ROLE_COORDINATOR:
 		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
 		nav_item(v, "/schedule", "Sessions and topics", req->path);
 		nav_item(v, "/reports/weekly", "Weekly report", req->path);
+		nav_item(v, "/dashboard", "Impact dashboard", req->path);
 		nav_item(v, "/directory", "Find a service", req->path);
 		nav_item(v, "/directory/moderation", "Directory approvals", req->path);
 		break;
 	case ROLE_AUTHORITY_LEAD:
 		nav_item(v, "/reports/weekly", "Weekly report", req->path);
+		nav_item(v, "/dashboard", "Impact dashboard", req->path);
 		break;
 	case ROLE_ORGANISATION:
 		nav_item(v, "/organisation", "Your organisation", req->path);

@@ -4,6 +4,8 @@
 #include "handlers/auth.h"
 #include "handlers/clients.h"
 #include "handlers/directory.h"
+#include "handlers/dashboard.h"
+#include "handlers/feedback.h"
 #include "handlers/home.h"
 #include "handlers/invitations.h"
 #include "handlers/organisation.h"
@@ -28,6 +30,8 @@ static const char *const sign_in_fields[] = {"csrf_token", "email", "password", 
 #define REGISTER_TAKERS (ROUTE_ROLE(ROLE_FACILITATOR) | COORDINATION)
 #define DIRECTORY_SEARCHERS (ROUTE_ROLE(ROLE_CASE_WORKER) | COORDINATION)
 #define ORGANISATION ROUTE_ROLE(ROLE_ORGANISATION)
+/* The impact dashboard: a lead sees only their own authority's figures (dashboard.c). */
+#define IMPACT_READERS (COORDINATION | ROUTE_ROLE(ROLE_AUTHORITY_LEAD))
 
 const struct route routes[] = {
 	{"GET", "/", ROUTE_PUBLIC, NULL, home_start},
@@ -96,5 +100,9 @@ const struct route routes[] = {
 	 organisation_placement_form},
 	{"POST", "/organisation/services/:id/placements/:offer", ORGANISATION,
 	 organisation_placement_fields, organisation_placement_save},
+	{"GET", "/feedback/:id", ROUTE_ROLE(ROLE_CLIENT), NULL, feedback_show},
+	{"POST", "/feedback/:id", ROUTE_ROLE(ROLE_CLIENT), feedback_fields, feedback_save},
+	{"GET", "/dashboard", IMPACT_READERS, NULL, dashboard_show},
+	{"GET", "/dashboard.csv", IMPACT_READERS, NULL, dashboard_csv},
 	{NULL, NULL, 0, NULL, NULL},
 };

@@ -200,10 +200,41 @@ static int weekly_reports(struct store *s, struct pool *p, int64_t now)
 	return queued;
 }
 
+/* "How was your session?" once per attended booking, for sessions of the last few days
+ * (an older one is not worth asking about by email; the home page still asks). */
+static int feedback_requests(struct store *s, struct pool *p, int64_t now)
+{
+	struct feedback_due *rows;
+	size_t n = 0;
+	int queued = 0;
+	if (s->ops->feedback_requests_due(s, p, now - SCHEDULER_FEEDBACK_DAYS * 86400, now, 100,
+					  &rows, &n) != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		struct tpl_vars *v = tpl_vars_new(p);
+		tpl_set(v, "first_name", rows[i].first_name);
+		tpl_set(v, "topic", rows[i].topic_name);
+		tpl_set(v, "when", when(p, rows[i].starts_at));
+		tpl_set(v, "base_url", app.base_url);
+		tpl_set_int(v, "booking_id", rows[i].booking_id);
+		struct outbox_message m = {
+			.kind = "feedback_request",
+			.recipient = rows[i].email,
+			.subject = "How was your session?",
+			.body = render(p, "email/feedback_request", v),
+		};
+		int done = 0;
+		if (s->ops->feedback_request_queue(s, rows[i].booking_id, &m, now, &done) == 0)
+			queued += done;
+	}
+	return queued;
+}
+
 int scheduler_run(struct store *s, int64_t now)
 {
 	struct pool *p = pool_new();
-	int n = reminders(s, p, now) + ending_soon(s, p, now) + weekly_reports(s, p, now);
+	int n = reminders(s, p, now) + ending_soon(s, p, now) + feedback_requests(s, p, now) +
+		weekly_reports(s, p, now);
 	pool_free(p);
 	return n;
 }

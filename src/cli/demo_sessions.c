@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "crypto/crypto.h"
 #include "domain/civil_date.h"
+#include "domain/ledger.h"
 #include "domain/london_time.h"
 #include "domain/reference.h"
 #include "store/store.h"
@@ -64,6 +65,45 @@ static int add_sessions(struct store *s, struct pool *p, int64_t now, int64_t fa
 	for (size_t i = 0; i < nfirst; i++)
 		first_ids[i] = i < nadded ? added[i].id : 0;
 	printf("  %zu sessions over the next four weeks\n", n);
+	return 0;
+}
+
+/* A session three days ago that the client attended, its register taken: their home page
+ * asks how it was (feedback), and the scheduler emails them the same question. */
+static int add_attended(struct store *s, struct pool *p, int64_t client_id, int64_t facilitator_id,
+			int64_t topic_id, struct civil_date today, int64_t now)
+{
+	int64_t starts;
+	if (london_to_utc(civil_date_from_days(civil_date_to_days(today) - 3), 10, 0, &starts) != 0)
+		return -1;
+	struct group_session held = {
+		.topic_id = topic_id,
+		.starts_at = starts,
+		.minutes = 120,
+		.capacity = 12,
+		.facilitator_id = facilitator_id,
+		.joining_link = "https://meet.example.org/cairn-demo-attended",
+	};
+	struct err e;
+	struct group_session *rows;
+	size_t n = 0;
+	int64_t booking;
+	int refusal, result = -1;
+	if (s->ops->sessions_add(s, &held, 1, now - 6 * 86400, &e) != 0 ||
+	    s->ops->sessions_between(s, p, starts, starts + 1, 0, 0, 1, &rows, &n) != 0 || n != 1 ||
+	    s->ops->booking_add(s, rows[0].id, client_id, now - 5 * 86400, NULL, &booking, &refusal) != 0 ||
+	    refusal != 0)
+		return -1;
+	struct register_item item = {
+		.booking_id = booking,
+		.outcome = "attended",
+		.credit_minutes = ledger_credit_minutes(ledger_outcome_parse("attended"), 120, 120),
+		.minutes = 120,
+	};
+	if (s->ops->register_save(s, rows[0].id, facilitator_id, &item, 1, starts + 3 * 3600,
+				  &result) != 0 ||
+	    result != REGISTER_SAVED)
+		return -1;
 	return 0;
 }
 
@@ -160,9 +200,12 @@ static int add_client(struct store *s, struct pool *p, const char *hash, int64_t
 	    s->ops->booking_add(s, held[0].id, c.id, now - 3 * 86400, NULL, &booking, &refusal) != 0 ||
 	    refusal != 0)
 		return -1;
-	printf("  %-34s client (Jamie Demo), referred by the Glasgow case worker, booked on\n"
-	       "  %-34s yesterday's session (register to take) and two to come\n",
-	       DEMO_CLIENT_EMAIL, "");
+	if (add_attended(s, p, c.id, fac.id, topics[1 % ntopics].id, today, now) != 0)
+		return -1;
+	printf("  %-34s client (Jamie Demo), referred by the Glasgow case worker: attended a\n"
+	       "  %-34s session three days ago (feedback to give), booked on yesterday's\n"
+	       "  %-34s (register to take) and two to come\n",
+	       DEMO_CLIENT_EMAIL, "", "");
 	return 0;
 }
 

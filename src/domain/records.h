@@ -241,4 +241,48 @@ struct order_due {
 	int activity_minutes, counted_minutes;
 };
 
+/* ---- session feedback and the impact dashboard (issue 5) ---- */
+
+/* A client's answer about an attended session; comment NULL when none. */
+struct feedback_answer {
+	int64_t booking_id;
+	int knowledge_improved, will_apply; /* 1 yes, 0 no */
+	int rating;                         /* 1 to 5 */
+	const char *comment;
+	int64_t answered_at;
+};
+
+enum feedback_result {
+	FEEDBACK_SAVED,
+	FEEDBACK_ALREADY,     /* this booking has an answer already: nothing changed */
+	FEEDBACK_NOT_ALLOWED, /* not the client's booking, or not attended */
+};
+
+/* An attended session whose "How was your session?" email is due. */
+struct feedback_due {
+	int64_t booking_id;
+	const char *email, *first_name, *topic_name;
+	int64_t starts_at;
+};
+
+/* The dashboard's figures for one stretch of time in one area: from London midnight at
+ * the start of day from_day to that at the start of to_day (days since 1970-01-01), which
+ * are from and to in UTC seconds. */
+struct impact_figures {
+	int64_t from, to;
+	int64_t from_day, to_day;
+	int64_t clients_referred, case_workers, authorities;
+	int64_t bookings;
+	int64_t minutes;            /* counted minutes credited */
+	int64_t outcomes, attended; /* register outcomes; attended or attended part */
+	int64_t feedback, knowledge, apply;
+};
+
+/* Counted minutes credited in a period for one topic. */
+struct impact_topic {
+	int64_t topic_id;
+	const char *name;
+	int64_t minutes;
+};
+
 #endif

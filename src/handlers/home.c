@@ -10,12 +10,13 @@ static void client_home(struct http_request *req, struct http_response *res)
 	struct store *s = ar->store;
 	struct client_record c;
 	int counted = 0, not_counted = 0;
-	struct booking_row *rows;
-	size_t n = 0;
+	struct booking_row *rows, *unanswered;
+	size_t n = 0, nunanswered = 0;
 	int64_t now = app_now();
 	if (s->ops->client_get(s, req->pool, ar->user.client_id, &c) != 0 ||
 	    s->ops->order_hours(s, c.order_id, &counted, &not_counted) != 0 ||
-	    s->ops->bookings_for_client(s, req->pool, c.id, 1, now, 20, &rows, &n) != 0) {
+	    s->ops->bookings_for_client(s, req->pool, c.id, 1, now, 20, &rows, &n) != 0 ||
+	    s->ops->feedback_pending(s, req->pool, c.id, 5, &unanswered, &nunanswered) != 0) {
 		app_unavailable(req, res);
 		return;
 	}
@@ -39,6 +40,13 @@ static void client_home(struct http_request *req, struct http_response *res)
 		tpl_set_int(b, "id", rows[i].id);
 		tpl_set(b, "topic", rows[i].session.topic_name);
 		tpl_set(b, "when", app_time_text(req, rows[i].session.starts_at));
+	}
+	/* Attended sessions the client has not told us about yet. */
+	for (size_t i = 0; i < nunanswered; i++) {
+		struct tpl_vars *b = tpl_add(v, "feedback_due");
+		tpl_set_int(b, "id", unanswered[i].id);
+		tpl_set(b, "topic", unanswered[i].session.topic_name);
+		tpl_set(b, "when", app_time_text(req, unanswered[i].session.starts_at));
 	}
 	app_page(req, res, "client_home", "Your hours and sessions");
 }

@@ -254,9 +254,6 @@ struct store_ops {
 	 * week went already; *queued is 1 when it did. */
 	int (*weekly_report_queue)(struct store *s, int64_t case_worker_id, const char *week,
 				   const struct outbox_message *m, int64_t now, int *queued);
-	/* Every local authority, by name. */
-	int (*authorities_list)(struct store *s, struct pool *p, struct authority **rows,
-				size_t *count);
 	/* One audit entry per subject, in one transaction. */
 	int (*audit_add_many)(struct store *s, int64_t user_id, const char *action,
 			      const char *subject_type, const int64_t *subject_ids, size_t count,
@@ -346,6 +343,40 @@ struct store_ops {
 	int (*directory_referral_complete)(struct store *s, int64_t id, const char *organization_id,
 					   int minutes, int64_t by, int64_t now,
 					   const struct outbox_message *m, int *result);
+	/* ---- session feedback and the impact dashboard (issue 5) ---- */
+
+	/* A client's attended sessions with no feedback yet, newest first. */
+	int (*feedback_pending)(struct store *s, struct pool *p, int64_t client_id, int limit,
+				struct booking_row **rows, size_t *count);
+	/* The answer about a booking; STORE_NOT_FOUND when there is none. */
+	int (*feedback_get)(struct store *s, struct pool *p, int64_t booking_id,
+			    struct feedback_answer *out);
+	/* Saves the answer of client_id about a->booking_id in one transaction, only when the
+	 * booking is theirs and attended (or attended part), once: *result is a
+	 * feedback_result. */
+	int (*feedback_add)(struct store *s, int64_t client_id, const struct feedback_answer *a,
+			    int64_t now, int *result);
+	/* Attended sessions that started from `since` and ended by `now` whose client has an
+	 * email, no answer and no request yet, oldest first. */
+	int (*feedback_requests_due)(struct store *s, struct pool *p, int64_t since, int64_t now,
+				     int limit, struct feedback_due **rows, size_t *count);
+	/* Puts the request in the outbox unless this booking had one; *queued 1 when it did. */
+	int (*feedback_request_queue)(struct store *s, int64_t booking_id,
+				      const struct outbox_message *m, int64_t now, int *queued);
+
+	/* Every local authority, by name. */
+	int (*authorities_list)(struct store *s, struct pool *p, struct authority **rows,
+				size_t *count);
+	/* Fills f's figures for its days in one authority (0: all of Scotland). */
+	int (*impact_figures)(struct store *s, int64_t authority_id, struct impact_figures *f);
+	/* Fills only f's referral figures (clients, case workers, authorities): the others
+	 * add up across stretches of time, these do not. */
+	int (*impact_referrals)(struct store *s, int64_t authority_id, struct impact_figures *f);
+	/* Counted minutes by topic credited on London days [from_day, to_day) in one
+	 * authority (0: all), every topic, by name. */
+	int (*impact_topics)(struct store *s, struct pool *p, int64_t authority_id,
+			     int64_t from_day, int64_t to_day, struct impact_topic **rows,
+			     size_t *count);
 };
 
 struct store {

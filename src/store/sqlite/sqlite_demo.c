@@ -278,7 +278,7 @@ int sqlite_demo_load(struct store *s, struct store_demo *d, struct err *e)
 	};
 	if (sqlite_write_begin(s) != 0) {
 		err_set(e, "the database is busy: %s", sqlite3_errmsg(db));
-	} else if (load(db, st, d, &ids, e) != 0) {
+	} else if (load(db, st, d, &ids, e) != 0 || sqlite_impact_demo_feedback(s, d->now, e) != 0) {
 		sqlite_write_rollback(s, -1);
 	} else if (sqlite_write_commit(s) != 0) {
 		err_set(e, "cannot commit the demo data (the log says why)");

@@ -106,8 +106,6 @@ int sqlite_weekly_report_due(struct store *s, struct pool *p, const struct weekl
 			     int limit, struct user **rows, size_t *count);
 int sqlite_weekly_report_queue(struct store *s, int64_t case_worker_id, const char *week,
 			       const struct outbox_message *m, int64_t now, int *queued);
-int sqlite_authorities_list(struct store *s, struct pool *p, struct authority **rows,
-			    size_t *count);
 int sqlite_audit_add_many(struct store *s, int64_t user_id, const char *action,
 			  const char *subject_type, const int64_t *subject_ids, size_t count,
 			  const char *address, int64_t now);
@@ -158,5 +156,26 @@ int sqlite_directory_referral_complete(struct store *s, int64_t id, const char *
 	.directory_referrals_of_client = sqlite_directory_referrals_of_client, \
 	.directory_referral_answer = sqlite_directory_referral_answer, \
 	.directory_referral_complete = sqlite_directory_referral_complete,
+/* The operations of sqlite_impact.c (feedback and the impact dashboard). */
+int sqlite_feedback_pending(struct store *s, struct pool *p, int64_t client_id, int limit,
+                            struct booking_row **rows, size_t *count);
+int sqlite_feedback_get(struct store *s, struct pool *p, int64_t booking_id,
+                        struct feedback_answer *out);
+int sqlite_feedback_add(struct store *s, int64_t client_id, const struct feedback_answer *a,
+                        int64_t now, int *result);
+int sqlite_feedback_requests_due(struct store *s, struct pool *p, int64_t since, int64_t now,
+                                 int limit, struct feedback_due **rows, size_t *count);
+int sqlite_feedback_request_queue(struct store *s, int64_t booking_id,
+                                  const struct outbox_message *m, int64_t now, int *queued);
+int sqlite_authorities_list(struct store *s, struct pool *p, struct authority **rows,
+                            size_t *count);
+int sqlite_impact_figures(struct store *s, int64_t authority_id, struct impact_figures *f);
+int sqlite_impact_referrals(struct store *s, int64_t authority_id, struct impact_figures *f);
+int sqlite_impact_topics(struct store *s, struct pool *p, int64_t authority_id,
+                         int64_t from_day, int64_t to_day, struct impact_topic **rows,
+                         size_t *count);
+/* The national demo's feedback, inside demo_load's transaction: answers for a share of
+ * the sessions attended before now, and their requests marked as sent. */
+int sqlite_impact_demo_feedback(struct store *s, int64_t now, struct err *e);
 
 #endif

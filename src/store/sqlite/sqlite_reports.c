@@ -14,7 +14,6 @@ enum stmt_id {
 	W_DUE,
 	W_SENT_INSERT,
 	W_AUDIT,
-	W_AUTHORITIES,
 	W_COUNT
 };
 
@@ -66,7 +65,6 @@ static const char *const stmts[W_COUNT] = {
 			  "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 	[W_AUDIT] = "INSERT INTO audit(at, user_id, action, subject_type, subject_id, address) "
 		    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[W_AUTHORITIES] = "SELECT id, name FROM local_authority ORDER BY name",
 };
 
 static sqlite3_stmt *stmt(struct store *s, enum stmt_id id)
@@ -339,19 +337,3 @@ int sqlite_audit_add_many(struct store *s, int64_t user_id, const char *action,
 	return sqlite_write_commit(s);
 }
 
-int sqlite_authorities_list(struct store *s, struct pool *p, struct authority **rows,
-			    size_t *count)
-{
-	sqlite3_stmt *st = stmt(s, W_AUTHORITIES);
-	size_t cap = 64;
-	*rows = pool_alloc(p, cap * sizeof(**rows));
-	*count = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *count < cap) {
-		struct authority *a = &(*rows)[(*count)++];
-		a->id = sqlite3_column_int64(st, 0);
-		a->name = text(st, 1, p);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
-}

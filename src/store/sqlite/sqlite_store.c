@@ -1067,9 +1067,17 @@ static const struct store_ops sqlite_ops = {
 	.weekly_report = sqlite_weekly_report,
 	.weekly_report_due = sqlite_weekly_report_due,
 	.weekly_report_queue = sqlite_weekly_report_queue,
-	.authorities_list = sqlite_authorities_list,
 	.audit_add_many = sqlite_audit_add_many,
 	SQLITE_DIRECTORY_OPS /* sqlite_directory.c */
+	.feedback_pending = sqlite_feedback_pending,
+	.feedback_get = sqlite_feedback_get,
+	.feedback_add = sqlite_feedback_add,
+	.feedback_requests_due = sqlite_feedback_requests_due,
+	.feedback_request_queue = sqlite_feedback_request_queue,
+	.authorities_list = sqlite_authorities_list,
+	.impact_figures = sqlite_impact_figures,
+	.impact_referrals = sqlite_impact_referrals,
+	.impact_topics = sqlite_impact_topics,
 };
 
 struct store *sqlite_store_open(const char *path, struct err *e)
