@@ -104,5 +104,6 @@ const struct route routes[] = {
 	{"POST", "/feedback/:id", ROUTE_ROLE(ROLE_CLIENT), feedback_fields, feedback_save},
 	{"GET", "/dashboard", IMPACT_READERS, NULL, dashboard_show},
 	{"GET", "/dashboard.csv", IMPACT_READERS, NULL, dashboard_csv},
+	{"GET", "/dashboard.xlsx", IMPACT_READERS, NULL, dashboard_xlsx},
 	{NULL, NULL, 0, NULL, NULL},
 };

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/log.h"
 #include "domain/civil_date.h"
 #include "domain/london_time.h"
 #include "html/svg_chart.h"
+#include "report/table.h"
 
 /* The longest period one page adds up: five years of months. */
 #define DASHBOARD_MAX_DAYS (5 * 366)
@@ -553,91 +555,53 @@ void dashboard_show(struct http_request *req, struct http_response *res)
 	app_page(req, res, "dashboard", "Impact dashboard");
 }
 
-/* ---- CSV --------------------------------------------------------------------------- */
+/* ---- CSV and XLSX ------------------------------------------------------------------ */
 
-/* One field, RFC 4180: quoted when it holds a comma, quote or line break, quotes doubled.
- * Text from the database (area and topic names) that starts with = + - @ (or a tab or
- * carriage return) would be taken for a formula by spreadsheet programs: it gets a leading
- * apostrophe, so it shows as the text it is. Numbers are Cairn's own and stay numbers. */
-static void csv_cell(struct buf *b, const char *text, int is_text, int last)
+static const char *const fixed_head[] = {
+	"Area", "From", "To", "Clients referred", "Bookings made", "Hours completed",
+	"Local authorities using the service", "Case workers referring", "Feedback answers",
+	"Knowledge improved (%)", "Intend to apply (%)", "Register outcomes",
+	"Attended or attended part", "Attendance rate (%)"};
+#define FIXED_COLUMNS (sizeof(fixed_head) / sizeof(fixed_head[0]))
+
+/* One row per week or month, then the whole period; each row's topic minutes beside it. */
+struct dashboard_rows {
+	const struct dashboard *d;
+	const struct impact_topic **topics; /* per row, d->ntopics each */
+};
+
+static void dashboard_cell(const void *ctx, size_t row, size_t col, struct report_cell *out)
 {
-	int formula = is_text && text[0] != '\0' && strchr("=+-@\t\r", text[0]) != NULL;
-	int quote = formula || strpbrk(text, ",\"\r\n") != NULL;
-	if (quote)
-		buf_putc(b, '"');
-	if (formula)
-		buf_putc(b, '\'');
-	for (const char *c = text; *c; c++) {
-		if (*c == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *c);
+	const struct dashboard_rows *r = ctx;
+	const struct dashboard *d = r->d;
+	const struct impact_figures *f = row < d->nbuckets ? &d->buckets[row] : &d->total;
+	out->kind = CELL_INT;
+	switch (col) {
+	case 0: out->kind = CELL_TEXT; out->text = d->area_name; break;
+	case 1: out->kind = CELL_DATE; out->date = civil_date_from_days(f->from_day); break;
+	case 2: out->kind = CELL_DATE; out->date = civil_date_from_days(f->to_day - 1); break;
+	case 3: out->number = f->clients_referred; break;
+	case 4: out->number = f->bookings; break;
+	case 5: out->kind = CELL_HOURS; out->number = f->minutes; break;
+	case 6: out->number = f->authorities; break;
+	case 7: out->number = f->case_workers; break;
+	case 8: out->number = f->feedback; break;
+	case 9: out->kind = CELL_PERCENT; out->number = f->knowledge; out->whole = f->feedback; break;
+	case 10: out->kind = CELL_PERCENT; out->number = f->apply; out->whole = f->feedback; break;
+	case 11: out->number = f->outcomes; break;
+	case 12: out->number = f->attended; break;
+	case 13: out->kind = CELL_PERCENT; out->number = f->attended; out->whole = f->outcomes; break;
+	default:
+		out->kind = CELL_HOURS;
+		out->number = r->topics[row][col - FIXED_COLUMNS].minutes;
+		break;
 	}
-	if (quote)
-		buf_putc(b, '"');
-	buf_puts(b, last ? "\r\n" : ",");
 }
 
-static void csv_field(struct buf *b, const char *text, int last)
-{
-	csv_cell(b, text, 1, last);
-}
-
-static void csv_number(struct buf *b, const char *text, int last)
-{
-	csv_cell(b, text, 0, last);
-}
-
-static const char *csv_hours(struct pool *p, int64_t minutes)
-{
-	int64_t hundredths = (minutes * 100 + (minutes >= 0 ? 30 : -30)) / 60;
-	int64_t a = hundredths < 0 ? -hundredths : hundredths;
-	return pool_printf(p, "%s%lld.%02lld", hundredths < 0 ? "-" : "", (long long)(a / 100),
-			   (long long)(a % 100));
-}
-
-static const char *csv_share(struct pool *p, int64_t part, int64_t whole)
-{
-	if (whole <= 0)
-		return "";
-	int64_t tenths = (part * 2000 + whole) / (2 * whole);
-	return pool_printf(p, "%lld.%lld", (long long)(tenths / 10), (long long)(tenths % 10));
-}
-
-static const char *csv_int(struct pool *p, int64_t n)
-{
-	return pool_printf(p, "%lld", (long long)n);
-}
-
-static void csv_row(struct pool *p, struct buf *b, const char *label, int64_t from_day,
-		    int64_t to_day, const struct impact_figures *f, const struct impact_topic *topics,
-		    size_t ntopics)
-{
-	char iso[11];
-	csv_field(b, label, 0);
-	civil_date_iso(civil_date_from_days(from_day), iso);
-	csv_number(b, iso, 0);
-	civil_date_iso(civil_date_from_days(to_day - 1), iso);
-	csv_number(b, iso, 0);
-	csv_number(b, csv_int(p, f->clients_referred), 0);
-	csv_number(b, csv_int(p, f->bookings), 0);
-	csv_number(b, csv_hours(p, f->minutes), 0);
-	csv_number(b, csv_int(p, f->authorities), 0);
-	csv_number(b, csv_int(p, f->case_workers), 0);
-	csv_number(b, csv_int(p, f->feedback), 0);
-	csv_number(b, csv_share(p, f->knowledge, f->feedback), 0);
-	csv_number(b, csv_share(p, f->apply, f->feedback), 0);
-	csv_number(b, csv_int(p, f->outcomes), 0);
-	csv_number(b, csv_int(p, f->attended), 0);
-	csv_number(b, csv_share(p, f->attended, f->outcomes), ntopics == 0);
-	for (size_t i = 0; i < ntopics; i++)
-		csv_number(b, csv_hours(p, topics[i].minutes), i + 1 == ntopics);
-}
-
-/* The figures as CSV (RFC 4180; UTF-8 with a byte order mark, which spreadsheet programs
- * need to read it as UTF-8; CRLF line ends): one row per week or month, then the whole
- * period, with the hours of each topic in a column of its own. Hours have two decimals,
- * shares are percentages with one (empty when there is nothing to share out). */
-void dashboard_csv(struct http_request *req, struct http_response *res)
+/* The figures as a download (report/table.h: CSV is RFC 4180, UTF-8 with a byte order
+ * mark, CRLF; text that a spreadsheet would run as a formula gets a leading '): hours to
+ * two places, shares as percentages to one (empty when there is nothing to share out). */
+static void download(struct http_request *req, struct http_response *res, int xlsx)
 {
 	struct app_request *ar = app_req(req);
 	struct dashboard *d = pool_alloc(req->pool, sizeof(*d));
@@ -655,18 +619,8 @@ void dashboard_csv(struct http_request *req, struct http_response *res)
 	}
 	struct pool *p = req->pool;
 	struct store *s = ar->store;
-	struct buf *b = &res->body;
-	buf_reset(b);
-	buf_puts(b, "\xEF\xBB\xBF");
-	static const char *const head[] = {
-		"Area", "From", "To", "Clients referred", "Bookings made", "Hours completed",
-		"Local authorities using the service", "Case workers referring", "Feedback answers",
-		"Knowledge improved (%)", "Intend to apply (%)", "Register outcomes",
-		"Attended or attended part", "Attendance rate (%)"};
-	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		csv_field(b, head[i], d->ntopics == 0 && i + 1 == sizeof(head) / sizeof(head[0]));
-	for (size_t i = 0; i < d->ntopics; i++)
-		csv_field(b, pool_printf(p, "%s (hours)", d->topics[i].name), i + 1 == d->ntopics);
+	struct dashboard_rows rows = {.d = d};
+	rows.topics = pool_alloc(p, (d->nbuckets + 1) * sizeof(*rows.topics));
 	if (s->ops->read_begin(s) != 0) {
 		app_unavailable(req, res);
 		return;
@@ -681,18 +635,57 @@ void dashboard_csv(struct http_request *req, struct http_response *res)
 			app_unavailable(req, res);
 			return;
 		}
-		csv_row(p, b, d->area_name, d->buckets[i].from_day, d->buckets[i].to_day,
-			&d->buckets[i], topics, n);
+		rows.topics[i] = topics;
 	}
 	s->ops->read_end(s);
-	csv_row(p, b, d->area_name, d->total.from_day, d->total.to_day, &d->total, d->topics,
-		d->ntopics);
+	rows.topics[d->nbuckets] = d->topics;
+	const char **head = pool_alloc(p, (FIXED_COLUMNS + d->ntopics) * sizeof(*head));
+	for (size_t i = 0; i < FIXED_COLUMNS; i++)
+		head[i] = fixed_head[i];
+	for (size_t i = 0; i < d->ntopics; i++)
+		head[FIXED_COLUMNS + i] = pool_printf(p, "%s (hours)", d->topics[i].name);
+	struct report_table t = {
+		.title = "Impact",
+		.ncols = FIXED_COLUMNS + d->ntopics,
+		.nrows = d->nbuckets + 1,
+		.headings = head,
+		.cell = dashboard_cell,
+		.ctx = &rows,
+	};
+	buf_reset(&res->body);
+	if (xlsx) {
+		struct err e;
+		struct buf b;
+		buf_init(&b);
+		if (report_xlsx(&t, &b, &e) != 0) {
+			buf_free(&b);
+			log_error("dashboard: %s", e.msg);
+			app_unavailable(req, res);
+			return;
+		}
+		buf_append(&res->body, b.data, b.len);
+		buf_free(&b);
+		res->content_type =
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	} else {
+		report_csv(&t, &res->body);
+		res->content_type = "text/csv; charset=utf-8; header=present";
+	}
 	char from_iso[11], to_iso[11];
 	civil_date_iso(d->from, from_iso);
 	civil_date_iso(d->to, to_iso);
 	res->status = 200;
-	res->content_type = "text/csv; charset=utf-8; header=present";
 	http_header(res, "Content-Disposition",
-		    pool_printf(p, "attachment; filename=\"cairn-impact-%s-to-%s.csv\"", from_iso,
-				to_iso));
+		    pool_printf(p, "attachment; filename=\"cairn-impact-%s-to-%s.%s\"", from_iso,
+				to_iso, xlsx ? "xlsx" : "csv"));
+}
+
+void dashboard_csv(struct http_request *req, struct http_response *res)
+{
+	download(req, res, 0);
+}
+
+void dashboard_xlsx(struct http_request *req, struct http_response *res)
+{
+	download(req, res, 1);
 }

@@ -6,5 +6,6 @@
 
 void dashboard_show(struct http_request *req, struct http_response *res);
 void dashboard_csv(struct http_request *req, struct http_response *res);
+void dashboard_xlsx(struct http_request *req, struct http_response *res);
 
 #endif

@@ -51,6 +51,12 @@ static void csv_cell(struct buf *out, const struct report_cell *c)
 		civil_date_iso(c->date, tmp);
 		buf_puts(out, tmp);
 		break;
+	case CELL_PERCENT:
+		if (c->whole > 0) {
+			long long tenths = (c->number * 2000 + c->whole) / (2 * c->whole);
+			buf_printf(out, "%lld.%lld", tenths / 10, tenths % 10);
+		}
+		break;
 	case CELL_DATETIME: {
 		struct civil_date d = london_date(c->utc);
 		int64_t local = c->utc + london_offset_seconds(c->utc);

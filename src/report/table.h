@@ -16,12 +16,13 @@ enum report_cell_kind {
 	CELL_HOURS,    /* minutes, shown as decimal hours to 2 places */
 	CELL_DATE,     /* date */
 	CELL_DATETIME, /* utc, shown in London time */
+	CELL_PERCENT,  /* number out of whole, as a percentage to 1 place */
 };
 
 struct report_cell {
 	enum report_cell_kind kind;
 	const char *text;
-	long long number;
+	long long number, whole;
 	struct civil_date date;
 	int64_t utc;
 };

@@ -44,6 +44,8 @@ static int write_sheet(lxw_workbook *wb, const struct report_table *t)
 	format_set_num_format(datetime, "dd/mm/yyyy hh:mm");
 	lxw_format *hours = workbook_add_format(wb);
 	format_set_num_format(hours, "0.00");
+	lxw_format *percent = workbook_add_format(wb);
+	format_set_num_format(percent, "0.0");
 	/* Column widths before any row: constant-memory mode writes rows as they come. */
 	for (size_t c = 0; c < t->ncols && c < LXW_COL_MAX; c++)
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, 16, NULL);
@@ -72,6 +74,12 @@ static int write_sheet(lxw_workbook *wb, const struct report_table *t)
 			case CELL_HOURS:
 				rc = worksheet_write_number(ws, row, col, (double)cell.number / 60.0,
 							    hours);
+				break;
+			case CELL_PERCENT:
+				if (cell.whole > 0)
+					rc = worksheet_write_number(
+						ws, row, col, 100.0 * (double)cell.number / (double)cell.whole,
+						percent);
 				break;
 			case CELL_DATE:
 			case CELL_DATETIME:

@@ -343,7 +343,25 @@ class DashboardTest(ServerTestCase):
         first_chart = r.text.split("<svg ", 2)[1]
         self.assertEqual(first_chart.count('<rect class="cairn-chart__bar"'), 12)
         csv_r = self.admin.get("/dashboard.csv?from=2025-10-01&to=2026-09-30&area=all")
-        self.check_csv(csv_r, months, None, "All of Scotland")
+        rows = self.check_csv(csv_r, months, None, "All of Scotland")
+        # The XLSX holds the same figures, read back by a real reader: dates as dates,
+        # counts, hours and percentages as numbers.
+        import openpyxl
+        x = self.admin.get("/dashboard.xlsx?from=2025-10-01&to=2026-09-30&area=all")
+        self.assertEqual(x.status, 200)
+        self.assertTrue(x.body.startswith(b"PK"))
+        sheet = openpyxl.load_workbook(io.BytesIO(x.body)).active
+        cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+        self.assertEqual([str(v) for v in cells[0]], rows[0])
+        self.assertEqual(len(cells), len(rows))
+        for got, want in zip(cells[1:], rows[1:]):
+            for v, w in zip(got, want):
+                if isinstance(v, datetime.datetime):
+                    self.assertEqual(v.date().isoformat(), w)
+                elif isinstance(v, (int, float)):
+                    self.assertEqual("%.*f" % (len(w.split(".")[1]) if "." in w else 0, v), w)
+                else:
+                    self.assertEqual(v or "", w)
 
     def test_weeks_across_the_spring_clock_change_in_one_authority(self):
         spring = weeks(datetime.date(2026, 3, 16), datetime.date(2026, 4, 12))
