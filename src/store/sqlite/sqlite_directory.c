@@ -434,8 +434,9 @@ static int result_detail(struct store *s, struct pool *p, const struct directory
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int sqlite_directory_search(struct store *s, struct pool *p, const struct directory_query *q,
-		     struct directory_result **rows, size_t *count, int64_t *total)
+/* The search statement for q, bound for one page (limit rows from offset). */
+static sqlite3_stmt *search_stmt(struct store *s, const struct directory_query *q, int limit,
+				 int offset)
 {
 	enum stmt_id id = q->fts ? (q->located ? (q->by_distance ? Q_TEXT_NEAREST : Q_TEXT_NEAR) : Q_TEXT)
 				 : (q->located ? Q_NEAR : Q_ALL);
@@ -458,9 +459,16 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 	sqlite_bind_text(st, 12, q->skill_id);
 	sqlite3_bind_int(st, 13, q->other_activity);
 	sqlite3_bind_int(st, 14, q->hosts_placements);
-	sqlite3_bind_int(st, 15, q->limit);
-	sqlite3_bind_int(st, 16, q->offset);
+	sqlite3_bind_int(st, 15, limit);
+	sqlite3_bind_int(st, 16, offset);
 	sqlite3_bind_int(st, 17, filtered);
+	return st;
+}
+
+int sqlite_directory_search(struct store *s, struct pool *p, const struct directory_query *q,
+		     struct directory_result **rows, size_t *count, int64_t *total)
+{
+	sqlite3_stmt *st = search_stmt(s, q, q->limit, q->offset);
 	int limit = q->limit > 0 ? q->limit : 1;
 	int64_t *ns = pool_alloc(p, sizeof(*ns) * (size_t)limit);
 	double *metres = pool_alloc(p, sizeof(*metres) * (size_t)limit);
@@ -480,26 +488,7 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 	}
 	if (n == 0 && q->offset > 0) {
 		/* A page past the end: the total is still wanted, for the paging links. */
-		sqlite3_stmt *again = stmt(s, id);
-		sqlite_bind_text(again, 1, q->fts);
-		if (q->located) {
-			double box[4];
-			geo_box(q->latitude, q->longitude, q->metres, &box[0], &box[1], &box[2], &box[3]);
-			sqlite3_bind_double(again, 2, q->latitude);
-			sqlite3_bind_double(again, 3, q->longitude);
-			for (int i = 0; i < 4; i++)
-				sqlite3_bind_double(again, 4 + i, box[i]);
-			sqlite3_bind_double(again, 8, q->metres);
-			sqlite3_bind_int(again, 9, q->by_distance);
-		}
-		sqlite_bind_text(again, 10, q->service_type_id);
-		sqlite_bind_text(again, 11, q->category_id);
-		sqlite_bind_text(again, 12, q->skill_id);
-		sqlite3_bind_int(again, 13, q->other_activity);
-		sqlite3_bind_int(again, 14, q->hosts_placements);
-		sqlite3_bind_int(again, 15, 1);
-		sqlite3_bind_int(again, 16, 0);
-		sqlite3_bind_int(again, 17, filtered);
+		sqlite3_stmt *again = search_stmt(s, q, 1, 0);
 		rc = sqlite3_step(again);
 		if (rc == SQLITE_ROW)
 			*total = sqlite3_column_int64(again, 3);
