@@ -8,7 +8,7 @@ CFLAGS ?= -O2 -g
 CFLAGS += -MMD -MP -std=c17 -D_GNU_SOURCE $(WARN) -fstack-protector-strong -Isrc -Ibuild/gen
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS = $(PKG_LIBS) -lpthread
+LDLIBS = $(PKG_LIBS) -lpthread -lm
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 SRC = $(sort $(wildcard src/*/*.c src/store/*/*.c))

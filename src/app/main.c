@@ -26,7 +26,8 @@ static int usage(FILE *out)
 		"  serve      run the web service\n"
 		"  migrate    create or upgrade the database\n"
 		"  demo-data  add demo accounts for trying Cairn out\n"
-		"  user add   add a staff account\n\n"
+		"  user add   add a staff account\n"
+		"  import oruk  import a saved Open Referral UK feed into the directory\n\n"
 		"Run cairn COMMAND --help for a command's options.\n");
 	return out == stdout ? 0 : 2;
 }
@@ -263,6 +264,8 @@ int main(int argc, char **argv)
 		return cli_demo_data(argc - 1, argv + 1);
 	if (strcmp(cmd, "user") == 0)
 		return cli_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "oruk") == 0)
+		return cli_import_oruk(argc - 2, argv + 2);
 	fprintf(stderr, "cairn: unknown command %s (see cairn --help)\n", cmd);
 	return 2;
 }

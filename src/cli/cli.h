@@ -9,6 +9,8 @@ struct store;
 int cli_migrate(int argc, char **argv);
 int cli_demo_data(int argc, char **argv);
 int cli_user(int argc, char **argv);
+/* cairn import oruk (argv[0] is "oruk"). */
+int cli_import_oruk(int argc, char **argv);
 
 /* The demo's sessions (and, with_client, its client with bookings); once per database. */
 struct pool;

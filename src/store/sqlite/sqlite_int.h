@@ -99,4 +99,27 @@ int sqlite_orders_ending_soon(struct store *s, struct pool *p, const char *from,
 int sqlite_order_alert_queue(struct store *s, int64_t order_id, const char *kind,
                              const struct outbox_message *m, int64_t now, int *queued);
 
+/* The operations of sqlite_oruk.c (the Open Referral UK API and importer). */
+int sqlite_oruk_services(struct store *s, struct pool *p, const struct oruk_query *q,
+                         struct oruk_service **rows, size_t *count, int64_t *total);
+int sqlite_oruk_service_get(struct store *s, struct pool *p, const char *id,
+                            struct oruk_service *out);
+int sqlite_oruk_service_at_locations(struct store *s, struct pool *p, const struct oruk_query *q,
+                                     struct oruk_service_at_location **rows, size_t *count,
+                                     int64_t *total);
+int sqlite_oruk_organizations(struct store *s, struct pool *p, int per_page, int64_t page,
+                              struct oruk_organization **rows, size_t *count, int64_t *total);
+int sqlite_oruk_organization_get(struct store *s, struct pool *p, const char *id,
+                                 struct oruk_organization *out);
+int sqlite_oruk_taxonomies(struct store *s, struct pool *p, int per_page, int64_t page,
+                           struct oruk_taxonomy **rows, size_t *count, int64_t *total);
+int sqlite_oruk_terms(struct store *s, struct pool *p, const char *taxonomy_id, int per_page,
+                      int64_t page, struct oruk_term **rows, size_t *count, int64_t *total);
+int sqlite_oruk_exists(struct store *s, enum oruk_kind kind, const char *id);
+int sqlite_oruk_postcode(struct store *s, const char *postcode, double *latitude,
+                         double *longitude);
+int sqlite_oruk_import(struct store *s, const struct oruk_feed *feed, const char *const *digests,
+                       int approved, int64_t now, struct oruk_import_result *result,
+                       struct err *e);
+
 #endif

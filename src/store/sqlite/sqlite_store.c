@@ -1023,6 +1023,17 @@ static const struct store_ops sqlite_ops = {
 	.reminder_queue = sqlite_reminder_queue,
 	.orders_ending_soon = sqlite_orders_ending_soon,
 	.order_alert_queue = sqlite_order_alert_queue,
+	/* sqlite_oruk.c */
+	.oruk_services = sqlite_oruk_services,
+	.oruk_service_get = sqlite_oruk_service_get,
+	.oruk_service_at_locations = sqlite_oruk_service_at_locations,
+	.oruk_organizations = sqlite_oruk_organizations,
+	.oruk_organization_get = sqlite_oruk_organization_get,
+	.oruk_taxonomies = sqlite_oruk_taxonomies,
+	.oruk_terms = sqlite_oruk_terms,
+	.oruk_exists = sqlite_oruk_exists,
+	.oruk_postcode = sqlite_oruk_postcode,
+	.oruk_import = sqlite_oruk_import,
 };
 
 struct store *sqlite_store_open(const char *path, struct err *e)
