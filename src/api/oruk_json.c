@@ -561,6 +561,11 @@ static int read_service(struct reader *r, json_t *o, const char *path, struct or
 		return -1;
 	if (last_modified && oruk_datetime_parse(last_modified, 0, &s->last_modified) != 0)
 		return err_set(r->e, "%s.last_modified: not an RFC 3339 date-time", path);
+	/* Ages are kept in whole years. */
+	if (s->has_minimum_age && s->minimum_age != floor(s->minimum_age))
+		return err_set(r->e, "%s.minimum_age: not a whole number", path);
+	if (s->has_maximum_age && s->maximum_age != floor(s->maximum_age))
+		return err_set(r->e, "%s.maximum_age: not a whole number", path);
 	if (s->has_minimum_age && s->has_maximum_age && s->minimum_age > s->maximum_age)
 		return err_set(r->e, "%s.minimum_age: more than maximum_age", path);
 
@@ -641,6 +646,16 @@ static int read_service(struct reader *r, json_t *o, const char *path, struct or
 			return -1;
 		if (has_interval && interval != floor(interval))
 			return err_set(r->e, "%s.interval: not a whole number", ap);
+		if (h->service_at_location_id) {
+			size_t k = 0;
+			while (k < s->nlocations &&
+			       strcmp(s->locations[k].id, h->service_at_location_id) != 0)
+				k++;
+			if (k == s->nlocations)
+				return err_set(r->e, "%s.service_at_location_id: not one of this "
+						     "service's service_at_locations",
+					       ap);
+		}
 		h->interval = has_interval ? (int)interval : 0;
 	}
 
@@ -665,6 +680,10 @@ static int read_service(struct reader *r, json_t *o, const char *path, struct or
 			return -1;
 		if (term_id && strcmp(term_id, at->term.id) != 0)
 			return err_set(r->e, "%s.taxonomy_term_id: not the id of its taxonomy_term", ap);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(s->attributes[k].term.id, at->term.id) == 0)
+				return err_set(r->e, "%s.taxonomy_term: the same term as attributes[%zu]",
+					       ap, k);
 	}
 	return 0;
 }
@@ -699,11 +718,16 @@ static int duplicate_ids(struct reader *r, const struct oruk_feed *f, const char
 		const struct oruk_service *s = &f->services[i];
 		for (size_t a = 0; a < s->nlocations; a++)
 			for (size_t b = 0; b < a; b++)
-				if (strcmp(s->locations[a].id, s->locations[b].id) == 0)
+				if (strcmp(s->locations[a].id, s->locations[b].id) == 0 ||
+				    strcmp(s->locations[a].location.id, s->locations[b].location.id) == 0)
 					return err_set(r->e,
-						       "%s[%zu].service_at_locations[%zu].id: the same "
-						       "id as service_at_locations[%zu]",
-						       prefix, i, a, b);
+						       "%s[%zu].service_at_locations[%zu]: the same "
+						       "%s as service_at_locations[%zu]",
+						       prefix, i, a,
+						       strcmp(s->locations[a].id, s->locations[b].id) == 0
+							       ? "id"
+							       : "location",
+						       b);
 	}
 	return 0;
 }
