@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "domain/directory.h"
 
 /* ---- writing ------------------------------------------------------------------------ */
 
@@ -373,7 +374,7 @@ static int uuid(struct reader *r, json_t *obj, const char *path, const char *key
 		return -1;
 	if (*out == NULL)
 		return 0;
-	if (!oruk_uuid_valid(*out))
+	if (!directory_uuid_valid(*out))
 		return err_set(r->e, "%s.%s: not a UUID", path, key);
 	char lower[ORUK_UUID_LEN + 1];
 	oruk_uuid_lower(*out, lower);

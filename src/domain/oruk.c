@@ -1,28 +1,10 @@
 /* Rules the Open Referral UK API and importer share. */
 #include "domain/oruk.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "domain/civil_date.h"
-
-static int hex_digit(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int oruk_uuid_valid(const char *s)
-{
-	if (s == NULL)
-		return 0;
-	for (int i = 0; i < ORUK_UUID_LEN; i++) {
-		int dash = i == 8 || i == 13 || i == 18 || i == 23;
-		if (dash ? s[i] != '-' : !hex_digit(s[i]))
-			return 0;
-	}
-	return s[ORUK_UUID_LEN] == '\0';
-}
 
 void oruk_uuid_lower(const char *s, char out[ORUK_UUID_LEN + 1])
 {
@@ -122,78 +104,4 @@ void oruk_page_make(int64_t total_items, int per_page, int64_t page, int64_t siz
 	out->first_page = page == 1;
 	out->last_page = page >= out->total_pages;
 	out->empty = size == 0;
-}
-
-double oruk_distance_m(double lat1, double lon1, double lat2, double lon2)
-{
-	const double rad = M_PI / 180.0, r = 6371008.8;
-	double dlat = (lat2 - lat1) * rad, dlon = (lon2 - lon1) * rad;
-	double a = sin(dlat / 2) * sin(dlat / 2) +
-		   cos(lat1 * rad) * cos(lat2 * rad) * sin(dlon / 2) * sin(dlon / 2);
-	if (a > 1)
-		a = 1;
-	return 2 * r * asin(sqrt(a));
-}
-
-static int word_byte(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       c >= 0x80;
-}
-
-int oruk_search_match(const char *text, char *out, size_t cap)
-{
-	size_t len = 0, words = 0;
-	const unsigned char *s = (const unsigned char *)text;
-	if (cap == 0)
-		return -1;
-	out[0] = '\0';
-	while (*s && words < ORUK_SEARCH_WORDS) {
-		while (*s && !word_byte(*s))
-			s++;
-		const unsigned char *start = s;
-		while (*s && word_byte(*s))
-			s++;
-		size_t n = (size_t)(s - start);
-		if (n == 0)
-			break;
-		/* A space, the quotes, the star and the NUL. */
-		if (len + n + 5 > cap)
-			break;
-		if (words)
-			out[len++] = ' ';
-		out[len++] = '"';
-		memcpy(out + len, start, n);
-		len += n;
-		out[len++] = '"';
-		out[len++] = '*';
-		out[len] = '\0';
-		words++;
-	}
-	return words ? 0 : -1;
-}
-
-int oruk_postcode_normalise(const char *text, char out[ORUK_POSTCODE_MAX])
-{
-	char compact[8];
-	size_t n = 0;
-	for (const char *c = text; *c; c++) {
-		if (*c == ' ')
-			continue;
-		if (n == 7)
-			return -1;
-		char u = *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
-		if (!((u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9')))
-			return -1;
-		compact[n++] = u;
-	}
-	/* Outward code of 2 to 4 characters starting with a letter; inward code digit,
-	 * letter, letter. */
-	if (n < 5 || compact[0] < 'A' || compact[0] > 'Z')
-		return -1;
-	const char *in = compact + n - 3;
-	if (in[0] < '0' || in[0] > '9' || in[1] < 'A' || in[1] > 'Z' || in[2] < 'A' || in[2] > 'Z')
-		return -1;
-	snprintf(out, ORUK_POSTCODE_MAX, "%.*s %.3s", (int)(n - 3), compact, in);
-	return 0;
 }

@@ -106,9 +106,7 @@ struct oruk_feed {
 	size_t nservices;
 };
 
-/* 1 when s is a UUID written 8-4-4-4-12 in hex digits (either case), 0 otherwise. */
-int oruk_uuid_valid(const char *s);
-/* Copies a valid UUID into out in lower case. */
+/* Copies a valid UUID (directory_uuid_valid) into out in lower case. */
 void oruk_uuid_lower(const char *s, char out[ORUK_UUID_LEN + 1]);
 
 /* Reads an RFC 3339 date-time ("2026-03-29T10:00:00Z", "...T11:00:00.250+01:00"), or
@@ -125,23 +123,5 @@ struct oruk_page {
 };
 void oruk_page_make(int64_t total_items, int per_page, int64_t page, int64_t size,
 		    struct oruk_page *out);
-
-/* Turns free text into an FTS5 query that matches services holding every word, each as a
- * prefix ("hous" finds "housing"): each word (letters and digits; anything else separates)
- * is quoted, so FTS syntax, quotes and SQL in the text are only words or separators. At
- * most ORUK_SEARCH_WORDS words are kept. Writes into out (cap bytes) and returns 0; -1
- * when the text holds no word. */
-#define ORUK_SEARCH_WORDS 16
-int oruk_search_match(const char *text, char *out, size_t cap);
-
-/* A UK postcode as the postcode table keeps it: upper case, one space before the last
- * three characters ("g11xq" -> "G1 1XQ"). 0, or -1 when it cannot be a postcode. out holds
- * ORUK_POSTCODE_MAX bytes. */
-#define ORUK_POSTCODE_MAX 9
-int oruk_postcode_normalise(const char *text, char out[ORUK_POSTCODE_MAX]);
-
-/* Great-circle distance in metres between two points in degrees (haversine, on a sphere of
- * the Earth's mean radius, 6371008.8 m). */
-double oruk_distance_m(double lat1, double lon1, double lat2, double lon2);
 
 #endif

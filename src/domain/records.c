@@ -14,6 +14,7 @@ static const struct {
 	{ROLE_FACILITATOR, "facilitator", "facilitator", 0},
 	{ROLE_AUTHORITY_LEAD, "authority_lead", "local authority lead", 1},
 	{ROLE_CLIENT, "client", "client", 0},
+	{ROLE_ORGANISATION, "organisation", "organisation", 0},
 };
 
 enum role role_parse(const char *name)

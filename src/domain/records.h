@@ -12,6 +12,7 @@ enum role {
 	ROLE_FACILITATOR,
 	ROLE_AUTHORITY_LEAD,
 	ROLE_CLIENT,
+	ROLE_ORGANISATION, /* staff of a third-sector organisation in the directory */
 };
 
 /* "case_worker" -> ROLE_CASE_WORKER; ROLE_NONE for anything else. */
@@ -31,6 +32,9 @@ struct user {
 	const char *authority_name;
 	int64_t client_id;    /* 0 unless a client */
 	const char *password_hash;
+	/* An organisation user's organisation (a directory UUID), NULL for everyone else;
+	 * authority_name is then the organisation's name. */
+	const char *organization_id;
 };
 
 struct authority {

@@ -7,6 +7,8 @@
 
 #include "api/oruk_json.h"
 #include "app/app.h"
+#include "domain/directory.h"
+#include "domain/postcode.h"
 
 #define ORUK_VERSION "3.0"
 #define ORUK_PROFILE "https://github.com/OpenReferralUK/uk-profile"
@@ -75,7 +77,7 @@ static int id_param(struct http_request *req, struct http_response *res, const c
 	*out = NULL;
 	if (text == NULL)
 		return 0;
-	if (!oruk_uuid_valid(text)) {
+	if (!directory_uuid_valid(text)) {
 		app_json_error(res, 400,
 			       pool_printf(req->pool, "%s must be a UUID, such as "
 						      "3fa85f64-5717-4562-b3fc-2c963f66afa6.",
@@ -134,13 +136,11 @@ static int query_params(struct http_request *req, struct http_response *res,
 						   ORUK_SEARCH_MAX));
 			return -1;
 		}
-		size_t cap = strlen(search) * 2 + ORUK_SEARCH_WORDS * 4 + 8;
-		char *match = pool_alloc(req->pool, cap);
-		if (oruk_search_match(search, match, cap) != 0) {
+		/* The search page's own rules: words only, each a phrase and a prefix. */
+		if (directory_fts_query(req->pool, search, &q->match) == 0) {
 			app_json_error(res, 400, "search must contain at least one letter or number.");
 			return -1;
 		}
-		q->match = match;
 	}
 	const char *after = param(req, "modified_after");
 	if (after) {
@@ -201,7 +201,7 @@ void api_oruk_services(struct http_request *req, struct http_response *res)
 static const char *route_uuid(struct http_request *req, struct http_response *res)
 {
 	const char *text = http_route_param(req, 0);
-	if (text == NULL || !oruk_uuid_valid(text)) {
+	if (text == NULL || !directory_uuid_valid(text)) {
 		app_json_error(res, 400, "The id in the address must be a UUID, such as "
 					 "3fa85f64-5717-4562-b3fc-2c963f66afa6.");
 		return NULL;
@@ -263,12 +263,12 @@ void api_oruk_service_at_locations(struct http_request *req, struct http_respons
 		q.proximity_m = (double)m;
 	}
 	if (ok && postcode) {
-		char normal[ORUK_POSTCODE_MAX];
-		if (oruk_postcode_normalise(postcode, normal) != 0) {
+		char normal[POSTCODE_MAX];
+		if (strlen(postcode) > POSTCODE_INPUT_MAX || postcode_normalise(postcode, normal) != 0) {
 			app_json_error(res, 400, "postcode must be a UK postcode, such as G1 1XQ.");
 			ok = 0;
 		} else {
-			int rc = s->ops->oruk_postcode(s, normal, &q.latitude, &q.longitude);
+			int rc = s->ops->postcode_find(s, normal, &q.latitude, &q.longitude);
 			if (rc == STORE_NOT_FOUND) {
 				app_json_error(res, 400,
 					       pool_printf(req->pool, "postcode %s is not one this "

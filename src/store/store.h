@@ -11,6 +11,7 @@
 
 #include "core/err.h"
 #include "core/pool.h"
+#include "domain/directory.h"
 #include "domain/oruk.h"
 #include "domain/records.h"
 
@@ -66,7 +67,7 @@ struct store_demo {
 
 /* A listing query of the Open Referral UK API: filters combine with AND. */
 struct oruk_query {
-	const char *match;            /* an FTS5 query built by oruk_search_match, or NULL */
+	const char *match;            /* an FTS5 query from directory_fts_query, or NULL */
 	const char *taxonomy_term_id; /* NULL: any */
 	const char *taxonomy_id;
 	const char *organization_id;
@@ -272,9 +273,6 @@ struct store_ops {
 			  int64_t page, struct oruk_term **rows, size_t *count, int64_t *total);
 	/* 0 when a record of that kind has that id, STORE_NOT_FOUND when not. */
 	int (*oruk_exists)(struct store *s, enum oruk_kind kind, const char *id);
-	/* The centre of a normalised postcode ("G1 1XQ"); STORE_NOT_FOUND when unknown. */
-	int (*oruk_postcode)(struct store *s, const char *postcode, double *latitude,
-			     double *longitude);
 	/* Imports a feed in one transaction, idempotently by id: digests[i] (of the service's
 	 * JSON) equal to the last import's leaves service i alone; otherwise the service and
 	 * its organisation, locations, contacts, schedules and terms are written, replacing
@@ -283,6 +281,89 @@ struct store_ops {
 	int (*oruk_import)(struct store *s, const struct oruk_feed *feed, const char *const *digests,
 			   int approved, int64_t now, struct oruk_import_result *result,
 			   struct err *e);
+	/* ---- the directory of services and placements (issue 6; sqlite_directory.c) ---- */
+
+	/* The terms of the taxonomy Cairn uses as `use` (category, service_type or skill),
+	 * by name. */
+	int (*directory_terms)(struct store *s, struct pool *p, const char *use,
+			       struct directory_term **rows, size_t *count);
+	/* Any taxonomy term by id; STORE_NOT_FOUND when there is none. */
+	int (*directory_term_get)(struct store *s, struct pool *p, const char *id,
+				  struct directory_term *out);
+	/* A normalised postcode's centre; STORE_NOT_FOUND when it is not known. */
+	int (*postcode_find)(struct store *s, const char *postcode, double *latitude,
+			     double *longitude);
+	/* A postcode import is one write transaction: begin, put each (a postcode already
+	 * known is replaced), then end, committing when commit is 1 and rolling everything
+	 * back otherwise. */
+	int (*postcodes_begin)(struct store *s);
+	int (*postcode_put)(struct store *s, const char *postcode, double latitude,
+			    double longitude);
+	int (*postcodes_end)(struct store *s, int commit);
+	/* Approved services matching q, a page of them in *rows and how many match in all. */
+	int (*directory_search)(struct store *s, struct pool *p, const struct directory_query *q,
+				struct directory_result **rows, size_t *count, int64_t *total);
+	/* A service whatever its moderation, with its terms, placement offers and first
+	 * location; STORE_NOT_FOUND when there is none. */
+	int (*directory_service_get)(struct store *s, struct pool *p, const char *id,
+				     struct directory_service *out);
+	/* An organisation's services, whatever their moderation, by name (without terms or
+	 * placements). */
+	int (*directory_services_of)(struct store *s, struct pool *p, const char *organization_id,
+				     struct directory_service **rows, size_t *count);
+	/* Services and placement offers waiting for approval, oldest change first. */
+	int (*directory_pending)(struct store *s, struct pool *p, struct directory_service **services,
+				 size_t *nservices, struct directory_placement **placements,
+				 size_t *nplacements);
+	/* Writes approved listings in one transaction, all or nothing (demo and bench data);
+	 * new_id makes the id of every new row. */
+	int (*directory_load)(struct store *s, const struct directory_listing *rows, size_t count,
+			      directory_new_id new_id, int64_t now, struct err *e);
+	/* An organisation adds (svc->id NULL: *id gets the new one) or changes one of its
+	 * services: fields, category and service type terms, the address (located when
+	 * svc->located). It waits for approval again. STORE_NOT_FOUND when not its. */
+	int (*directory_service_save)(struct store *s, const struct directory_service *svc,
+				      directory_new_id new_id, int64_t now, const char **id,
+				      struct pool *p);
+	/* Adds (pl->id NULL) or changes a placement offer on one of the organisation's
+	 * services, with its skills; it waits for approval again. STORE_NOT_FOUND when the
+	 * service or offer is not the organisation's. */
+	int (*directory_placement_save)(struct store *s, const struct directory_placement *pl,
+					directory_new_id new_id, int64_t now);
+	/* A coordinator's decision: kind "service" or "placement", moderation "approved" or
+	 * "retired". STORE_NOT_FOUND when there is no such listing. */
+	int (*directory_moderate)(struct store *s, const char *kind, const char *id,
+				  const char *moderation, int64_t by, int64_t now);
+	/* The client's postcode (NULL when none) and setting it. */
+	int (*client_postcode)(struct store *s, struct pool *p, int64_t client_id,
+			       const char **postcode);
+	int (*client_postcode_set)(struct store *s, int64_t client_id, const char *postcode);
+	/* Makes the referral and its message in one transaction; *result is a
+	 * directory_referral_result, *id the referral (the earlier one on a repeat). */
+	int (*directory_referral_create)(struct store *s, const struct directory_referral_new *r,
+					 int64_t *id, int *result);
+	int (*directory_referral_get)(struct store *s, struct pool *p, int64_t id,
+				      struct directory_referral *out);
+	/* Newest first. */
+	int (*directory_referrals_of_organization)(struct store *s, struct pool *p,
+						   const char *organization_id, int limit,
+						   int offset, struct directory_referral **rows,
+						   size_t *count);
+	int (*directory_referrals_of_client)(struct store *s, struct pool *p, int64_t client_id,
+					     struct directory_referral **rows, size_t *count);
+	/* The organisation accepts or declines a sent referral; m (recipient NULL: none) goes
+	 * to the case worker. *result is a directory_answer_result; STORE_NOT_FOUND when the
+	 * referral is not the organisation's. */
+	int (*directory_referral_answer)(struct store *s, int64_t id, const char *organization_id,
+					 int accept, const char *reason, int64_t by, int64_t now,
+					 const struct outbox_message *m, int *result);
+	/* The organisation confirms the minutes done on an accepted referral, completing it.
+	 * When the service counts as other activity the minutes are credited to the order's
+	 * hours ledger as a 'directory' entry, once (counted up to the order's other activity
+	 * minutes, as ledger_counted says). */
+	int (*directory_referral_complete)(struct store *s, int64_t id, const char *organization_id,
+					   int minutes, int64_t by, int64_t now,
+					   const struct outbox_message *m, int *result);
 };
 
 struct store {

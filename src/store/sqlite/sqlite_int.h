@@ -116,10 +116,55 @@ int sqlite_oruk_taxonomies(struct store *s, struct pool *p, int per_page, int64_
 int sqlite_oruk_terms(struct store *s, struct pool *p, const char *taxonomy_id, int per_page,
                       int64_t page, struct oruk_term **rows, size_t *count, int64_t *total);
 int sqlite_oruk_exists(struct store *s, enum oruk_kind kind, const char *id);
-int sqlite_oruk_postcode(struct store *s, const char *postcode, double *latitude,
-                         double *longitude);
 int sqlite_oruk_import(struct store *s, const struct oruk_feed *feed, const char *const *digests,
                        int approved, int64_t now, struct oruk_import_result *result,
                        struct err *e);
+/* The operations of sqlite_directory.c, for the table in sqlite_store.c. */
+void sqlite_directory_functions(sqlite3 *db); /* cairn_distance(), on every connection */
+int sqlite_directory_terms(struct store *s, struct pool *p, const char *use, struct directory_term **rows, size_t *count);
+int sqlite_directory_term_get(struct store *s, struct pool *p, const char *id, struct directory_term *out);
+int sqlite_postcode_find(struct store *s, const char *postcode, double *latitude, double *longitude);
+int sqlite_postcodes_begin(struct store *s);
+int sqlite_postcode_put(struct store *s, const char *postcode, double latitude, double longitude);
+int sqlite_postcodes_end(struct store *s, int commit);
+int sqlite_directory_search(struct store *s, struct pool *p, const struct directory_query *q, struct directory_result **rows, size_t *count, int64_t *total);
+int sqlite_directory_service_get(struct store *s, struct pool *p, const char *id, struct directory_service *out);
+int sqlite_directory_services_of(struct store *s, struct pool *p, const char *organization_id, struct directory_service **rows, size_t *count);
+int sqlite_directory_pending(struct store *s, struct pool *p, struct directory_service **services, size_t *nservices, struct directory_placement **placements, size_t *nplacements);
+int sqlite_directory_load(struct store *s, const struct directory_listing *rows, size_t count, directory_new_id new_id, int64_t now, struct err *e);
+int sqlite_directory_service_save(struct store *s, const struct directory_service *v, directory_new_id new_id, int64_t now, const char **id, struct pool *p);
+int sqlite_directory_placement_save(struct store *s, const struct directory_placement *pl, directory_new_id new_id, int64_t now);
+int sqlite_directory_moderate(struct store *s, const char *kind, const char *id, const char *moderation, int64_t by, int64_t now);
+int sqlite_client_postcode(struct store *s, struct pool *p, int64_t client_id, const char **postcode);
+int sqlite_client_postcode_set(struct store *s, int64_t client_id, const char *postcode);
+int sqlite_directory_referral_create(struct store *s, const struct directory_referral_new *r, int64_t *id, int *result);
+int sqlite_directory_referral_get(struct store *s, struct pool *p, int64_t id, struct directory_referral *out);
+int sqlite_directory_referrals_of_organization(struct store *s, struct pool *p, const char *organization_id, int limit, int offset, struct directory_referral **rows, size_t *count);
+int sqlite_directory_referrals_of_client(struct store *s, struct pool *p, int64_t client_id, struct directory_referral **rows, size_t *count);
+int sqlite_directory_referral_answer(struct store *s, int64_t id, const char *organization_id, int accept, const char *reason, int64_t by, int64_t now, const struct outbox_message *m, int *result);
+int sqlite_directory_referral_complete(struct store *s, int64_t id, const char *organization_id, int minutes, int64_t by, int64_t now, const struct outbox_message *m, int *result);
+#define SQLITE_DIRECTORY_OPS \
+	.directory_terms = sqlite_directory_terms, \
+	.directory_term_get = sqlite_directory_term_get, \
+	.postcode_find = sqlite_postcode_find, \
+	.postcodes_begin = sqlite_postcodes_begin, \
+	.postcode_put = sqlite_postcode_put, \
+	.postcodes_end = sqlite_postcodes_end, \
+	.directory_search = sqlite_directory_search, \
+	.directory_service_get = sqlite_directory_service_get, \
+	.directory_services_of = sqlite_directory_services_of, \
+	.directory_pending = sqlite_directory_pending, \
+	.directory_load = sqlite_directory_load, \
+	.directory_service_save = sqlite_directory_service_save, \
+	.directory_placement_save = sqlite_directory_placement_save, \
+	.directory_moderate = sqlite_directory_moderate, \
+	.client_postcode = sqlite_client_postcode, \
+	.client_postcode_set = sqlite_client_postcode_set, \
+	.directory_referral_create = sqlite_directory_referral_create, \
+	.directory_referral_get = sqlite_directory_referral_get, \
+	.directory_referrals_of_organization = sqlite_directory_referrals_of_organization, \
+	.directory_referrals_of_client = sqlite_directory_referrals_of_client, \
+	.directory_referral_answer = sqlite_directory_referral_answer, \
+	.directory_referral_complete = sqlite_directory_referral_complete,
 
 #endif

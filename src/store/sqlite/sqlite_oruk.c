@@ -1,10 +1,10 @@
 /* The SQL of the Open Referral UK API (reads of approved listings) and of `cairn import
  * oruk` (one transaction per file), as named statements in slots SQLITE_SLOTS_ORUK. No
  * statement here reads a client, an order or a referral. */
-#include <math.h>
 #include <string.h>
 
 #include "core/log.h"
+#include "domain/postcode.h"
 #include "store/sqlite/sqlite_int.h"
 
 enum oruk_stmt {
@@ -30,7 +30,6 @@ enum oruk_stmt {
 	O_TERM_EXISTS,
 	O_TAXONOMY_EXISTS,
 	O_ORG_EXISTS,
-	O_POSTCODE,
 	O_IMPORT_DIGEST,
 	O_IMPORT_RECORD,
 	O_SERVICE_KNOWN,
@@ -78,12 +77,8 @@ _Static_assert(O_COUNT <= SQLITE_SLOTS_PER_FILE, "too many statements for the sl
 	"AND (?5 IS NULL OR s.last_modified >= ?5) "
 #define SEARCH_FILTER                                                                          \
 	"AND (?1 IS NULL OR s.n IN (SELECT rowid FROM service_fts WHERE service_fts MATCH ?1)) "
-/* Haversine on a sphere of the Earth's mean radius, from (?8, ?9) in degrees, as
- * domain/oruk.c's oruk_distance_m. */
-#define DISTANCE                                                                               \
-	"2 * 6371008.8 * asin(min(1, sqrt(pow(sin(radians(l.latitude - ?8) / 2), 2) + "        \
-	"cos(radians(?8)) * cos(radians(l.latitude)) * "                                       \
-	"pow(sin(radians(l.longitude - ?9) / 2), 2))))"
+/* cairn_distance() is sqlite_directory.c's haversine (domain/postcode's), in metres. */
+#define DISTANCE "cairn_distance(?8, ?9, l.latitude, l.longitude)"
 /* Service-at-locations matching the filters; with a point (?8, ?9) only located ones in the
  * box ?11..?14 (through the R*Tree) and within ?10 metres. */
 #define SAL_HITS                                                                               \
@@ -154,7 +149,6 @@ static const char *const stmts[O_COUNT] = {
 	[O_TERM_EXISTS] = "SELECT count(*) FROM taxonomy_term WHERE id = ?1",
 	[O_TAXONOMY_EXISTS] = "SELECT count(*) FROM taxonomy WHERE id = ?1",
 	[O_ORG_EXISTS] = "SELECT count(*) FROM organization WHERE id = ?1",
-	[O_POSTCODE] = "SELECT latitude, longitude FROM postcode WHERE postcode = ?1",
 
 	[O_IMPORT_DIGEST] = "SELECT digest FROM oruk_import WHERE service_id = ?1",
 	[O_IMPORT_RECORD] = "INSERT INTO oruk_import(service_id, digest, first_imported_at, "
@@ -485,14 +479,12 @@ int sqlite_oruk_service_at_locations(struct store *s, struct pool *p, const stru
 {
 	*rows = NULL;
 	*count = 0;
-	/* The box around the point that holds every place within proximity_m: a degree of
-	 * latitude is 111,195 m; a degree of longitude shrinks with the cosine of latitude. */
-	double box_lat = 180, box_lon = 360;
-	if (q->has_point && q->proximity_m > 0) {
-		box_lat = q->proximity_m / 111195.0 * 1.01;
-		double c = cos(fabs(q->latitude) * M_PI / 180.0);
-		box_lon = c > 0.01 ? box_lat / c : 360;
-	}
+	/* The box that holds every place within proximity_m, for the R*Tree; the whole
+	 * world when there is no limit. */
+	double min_lat = -90, max_lat = 90, min_lon = -180, max_lon = 180;
+	if (q->has_point && q->proximity_m > 0)
+		geo_box(q->latitude, q->longitude, q->proximity_m, &min_lat, &max_lat, &min_lon,
+			&max_lon);
 	for (int pass = 0; pass < 2; pass++) {
 		sqlite3_stmt *st = stmt(s, pass == 0 ? O_SALS_COUNT : O_SALS);
 		bind_filters(st, q);
@@ -500,10 +492,10 @@ int sqlite_oruk_service_at_locations(struct store *s, struct pool *p, const stru
 			sqlite3_bind_double(st, 8, q->latitude);
 			sqlite3_bind_double(st, 9, q->longitude);
 			sqlite3_bind_double(st, 10, q->proximity_m > 0 ? q->proximity_m : 1e12);
-			sqlite3_bind_double(st, 11, q->latitude - box_lat);
-			sqlite3_bind_double(st, 12, q->latitude + box_lat);
-			sqlite3_bind_double(st, 13, q->longitude - box_lon);
-			sqlite3_bind_double(st, 14, q->longitude + box_lon);
+			sqlite3_bind_double(st, 11, min_lat);
+			sqlite3_bind_double(st, 12, max_lat);
+			sqlite3_bind_double(st, 13, min_lon);
+			sqlite3_bind_double(st, 14, max_lon);
 		}
 		if (pass == 0) {
 			if (sqlite_count(s, st, total) != 0)
@@ -638,20 +630,6 @@ int sqlite_oruk_exists(struct store *s, enum oruk_kind kind, const char *id)
 	if (sqlite_count(s, st, &n) != 0)
 		return -1;
 	return n > 0 ? 0 : STORE_NOT_FOUND;
-}
-
-int sqlite_oruk_postcode(struct store *s, const char *postcode, double *latitude,
-			 double *longitude)
-{
-	sqlite3_stmt *st = stmt(s, O_POSTCODE);
-	bind_text(st, 1, postcode);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? (sqlite3_reset(st), STORE_NOT_FOUND) : step_error(s, st, rc);
-	*latitude = sqlite3_column_double(st, 0);
-	*longitude = sqlite3_column_double(st, 1);
-	sqlite3_reset(st);
-	return 0;
 }
 
 /* ---- import ------------------------------------------------------------------------ */

@@ -365,6 +365,7 @@ int sqlite_user_by_id(struct store *s, struct pool *p, int64_t id, struct user *
 		u->authority_name = text(st, 5, p);
 		u->client_id = sqlite3_column_int64(st, 6);
 		u->password_hash = text(st, 7, p);
+		u->organization_id = NULL;
 	}
 	sqlite3_reset(st);
 	return found(rc);

@@ -74,7 +74,8 @@ static const char *const stmts[S_COUNT] = {
 		"(SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'other_activity_cap_percent'), 30) "
 		"FROM local_authority WHERE id = ?1",
 	[S_USER_INSERT] = "INSERT INTO user(email, name, role, authority_id, client_id, "
-			  "password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			  "password_hash, created_at, organization_id) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_USER_BY_EMAIL] = "SELECT u.id, u.email, u.name, u.role, coalesce(u.authority_id, 0), "
 			    "a.name, coalesce(u.client_id, 0), u.password_hash "
 			    "FROM user u LEFT JOIN local_authority a ON a.id = u.authority_id "
@@ -83,7 +84,8 @@ static const char *const stmts[S_COUNT] = {
 	[S_SESSION_INSERT] = "INSERT INTO session(token_digest, user_id, created_at, last_seen_at) "
 			     "VALUES (?1, ?2, ?3, ?3)",
 	[S_SESSION_USER] = "SELECT u.id, u.email, u.name, u.role, coalesce(u.authority_id, 0), "
-			   "a.name, coalesce(u.client_id, 0), '', s.last_seen_at "
+			   "coalesce(a.name, (SELECT g.name FROM organization g WHERE g.id = u.organization_id)), "
+			   "coalesce(u.client_id, 0), '', s.last_seen_at, u.organization_id "
 			   "FROM session s JOIN user u ON u.id = s.user_id "
 			   "LEFT JOIN local_authority a ON a.id = u.authority_id "
 			   "WHERE s.token_digest = ?1 AND s.last_seen_at > ?2 AND s.created_at > ?3",
@@ -433,8 +435,12 @@ static int sq_user_insert(struct store *s, const struct user *u, int64_t now, in
 	bind_id(st, 5, u->client_id);
 	bind_text(st, 6, u->password_hash ? u->password_hash : "");
 	sqlite3_bind_int64(st, 7, now);
+	bind_text(st, 8, u->organization_id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT && u->organization_id &&
+	    sqlite3_extended_errcode(impl(s)->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return err_set(e, "there is no organisation %s in the directory", u->organization_id);
 	if (rc == SQLITE_CONSTRAINT)
 		return err_set(e, "there is already a user with the email address %s", u->email);
 	if (rc != SQLITE_DONE)
@@ -453,6 +459,7 @@ static void read_user(sqlite3_stmt *st, struct pool *p, struct user *u)
 	u->authority_name = col_text(st, 5, p);
 	u->client_id = sqlite3_column_int64(st, 6);
 	u->password_hash = col_text(st, 7, p);
+	u->organization_id = NULL;
 }
 
 static int sq_user_by_email(struct store *s, struct pool *p, const char *email, struct user *out)
@@ -494,6 +501,7 @@ static int sq_session_user(struct store *s, struct pool *p, const char *digest, 
 	if (rc == SQLITE_ROW) {
 		read_user(st, p, out);
 		last_seen = sqlite3_column_int64(st, 8);
+		out->organization_id = col_text(st, 9, p);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
@@ -1032,8 +1040,8 @@ static const struct store_ops sqlite_ops = {
 	.oruk_taxonomies = sqlite_oruk_taxonomies,
 	.oruk_terms = sqlite_oruk_terms,
 	.oruk_exists = sqlite_oruk_exists,
-	.oruk_postcode = sqlite_oruk_postcode,
 	.oruk_import = sqlite_oruk_import,
+	SQLITE_DIRECTORY_OPS /* sqlite_directory.c */
 };
 
 struct store *sqlite_store_open(const char *path, struct err *e)
@@ -1057,5 +1065,6 @@ struct store *sqlite_store_open(const char *path, struct err *e)
 		sq_close(&q->base);
 		return NULL;
 	}
+	sqlite_directory_functions(q->db);
 	return &q->base;
 }
