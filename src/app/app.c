@@ -128,15 +128,21 @@ static void layout_vars(struct http_request *req, struct app_request *ar)
 	case ROLE_CASE_WORKER:
 		nav_item(v, "/referrals/new", "Make a referral", req->path);
 		nav_item(v, "/referrals", "My referrals", req->path);
+		nav_item(v, "/directory", "Find a service", req->path);
 		break;
 	case ROLE_ADMINISTRATOR:
 		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
 		nav_item(v, "/schedule", "Sessions and topics", req->path);
 		nav_item(v, "/admin/outbox", "Outbox", req->path);
+		nav_item(v, "/directory/moderation", "Directory approvals", req->path);
 		break;
 	case ROLE_COORDINATOR:
 		nav_item(v, "/welcome-calls", "Welcome calls", req->path);
 		nav_item(v, "/schedule", "Sessions and topics", req->path);
+		nav_item(v, "/directory/moderation", "Directory approvals", req->path);
+		break;
+	case ROLE_ORGANISATION:
+		nav_item(v, "/organisation", "Your organisation", req->path);
 		break;
 	case ROLE_FACILITATOR:
 		nav_item(v, "/facilitator/sessions", "My sessions", req->path);

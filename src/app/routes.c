@@ -4,8 +4,10 @@
 #include "handlers/api_oruk.h"
 #include "handlers/auth.h"
 #include "handlers/clients.h"
+#include "handlers/directory.h"
 #include "handlers/home.h"
 #include "handlers/invitations.h"
+#include "handlers/organisation.h"
 #include "handlers/outbox.h"
 #include "handlers/referrals.h"
 #include "handlers/register.h"
@@ -23,6 +25,8 @@ static const char *const sign_in_fields[] = {"csrf_token", "email", "password", 
 
 #define COORDINATION (ROUTE_ROLE(ROLE_COORDINATOR) | ROUTE_ROLE(ROLE_ADMINISTRATOR))
 #define REGISTER_TAKERS (ROUTE_ROLE(ROLE_FACILITATOR) | COORDINATION)
+#define DIRECTORY_SEARCHERS (ROUTE_ROLE(ROLE_CASE_WORKER) | COORDINATION)
+#define ORGANISATION ROUTE_ROLE(ROLE_ORGANISATION)
 
 const struct route routes[] = {
 	{"GET", "/", ROUTE_PUBLIC, NULL, home_start},
@@ -59,6 +63,35 @@ const struct route routes[] = {
 	{"GET", "/facilitator/sessions", REGISTER_TAKERS, NULL, register_sessions},
 	{"GET", "/register/:id", REGISTER_TAKERS, NULL, register_show},
 	{"POST", "/register/:id", REGISTER_TAKERS, register_fields, register_save},
+	/* The directory (issue 6): "new" before ":id", which would match it too. */
+	{"GET", "/directory", DIRECTORY_SEARCHERS, NULL, directory_search},
+	{"GET", "/directory/moderation", COORDINATION, NULL, directory_moderation},
+	{"POST", "/directory/moderation", COORDINATION, directory_moderate_fields, directory_moderate},
+	{"GET", "/directory/services/:id", DIRECTORY_SEARCHERS, NULL, directory_service},
+	{"POST", "/directory/services/:id/refer", ROUTE_ROLE(ROLE_CASE_WORKER), directory_refer_fields,
+	 directory_refer},
+	{"GET", "/directory/referrals/:id", DIRECTORY_SEARCHERS | ORGANISATION, NULL, directory_referral},
+	{"POST", "/clients/:id/postcode", ROUTE_ROLE(ROLE_CASE_WORKER), directory_postcode_fields,
+	 directory_client_postcode},
+	{"GET", "/organisation", ORGANISATION, NULL, organisation_home},
+	{"POST", "/organisation/referrals/:id/answer", ORGANISATION, organisation_answer_fields,
+	 organisation_answer},
+	{"POST", "/organisation/referrals/:id/hours", ORGANISATION, organisation_hours_fields,
+	 organisation_hours},
+	{"GET", "/organisation/services/new", ORGANISATION, NULL, organisation_service_new},
+	{"POST", "/organisation/services/new", ORGANISATION, organisation_service_fields,
+	 organisation_service_save},
+	{"GET", "/organisation/services/:id", ORGANISATION, NULL, organisation_service_edit},
+	{"POST", "/organisation/services/:id", ORGANISATION, organisation_service_fields,
+	 organisation_service_save},
+	{"GET", "/organisation/services/:id/placements/new", ORGANISATION, NULL,
+	 organisation_placement_form},
+	{"POST", "/organisation/services/:id/placements/new", ORGANISATION,
+	 organisation_placement_fields, organisation_placement_save},
+	{"GET", "/organisation/services/:id/placements/:offer", ORGANISATION, NULL,
+	 organisation_placement_form},
+	{"POST", "/organisation/services/:id/placements/:offer", ORGANISATION,
+	 organisation_placement_fields, organisation_placement_save},
 	/* The Open Referral UK API: public and read-only (app_dispatch answers /api/ in JSON,
 	 * without sessions or cookies). */
 	{"GET", "/api/v1", ROUTE_PUBLIC, NULL, api_oruk_meta},

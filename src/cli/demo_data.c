@@ -473,7 +473,7 @@ static int national(struct store *s, struct pool *p, const char *hash)
 int cli_demo_data(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		printf("usage: cairn demo-data --db PATH [--scale national]\n\n"
+		printf("usage: cairn demo-data --db PATH [--scale national] [--services N]\n\n"
 		       "Adds demo accounts, one for each staff role, all with the password\n"
 		       "\"" DEMO_PASSWORD "\". For trying Cairn out, never for real use.\n\n"
 		       "  --scale national  also adds a country's worth of data, into a database\n"
@@ -481,12 +481,15 @@ int cli_demo_data(int argc, char **argv)
 		       "                    32 local authorities and %d clients, each with an\n"
 		       "                    order and a referral; %s\n"
 		       "                    has %d of them, and %s signs in\n"
-		       "                    as one of their clients.\n",
+		       "                    as one of their clients.\n"
+		       "  --services N      also adds N generated directory services across\n"
+		       "                    Scotland, with their postcodes (for benchmarks).\n",
 		       NATIONAL_CASE_WORKERS, NATIONAL_CLIENTS, DEMO_CASE_WORKER,
 		       DEMO_CASE_WORKER_REFERRALS, DEMO_CLIENT);
 		return 0;
 	}
 	const char *db = NULL, *scale = NULL;
+	int services = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--db") == 0) {
 			if ((db = cli_value(argc, argv, &i)) == NULL)
@@ -498,6 +501,17 @@ int cli_demo_data(int argc, char **argv)
 				fprintf(stderr, "cairn demo-data: --scale takes national\n");
 				return 2;
 			}
+		} else if (strcmp(argv[i], "--services") == 0) {
+			const char *n = cli_value(argc, argv, &i);
+			if (n == NULL)
+				return 2;
+			char *end;
+			long v = strtol(n, &end, 10);
+			if (*end != '\0' || v < 1 || v > 1000000) {
+				fprintf(stderr, "cairn demo-data: --services takes a number from 1 to 1000000\n");
+				return 2;
+			}
+			services = (int)v;
 		} else {
 			fprintf(stderr, "cairn demo-data: unknown option %s\n", argv[i]);
 			return 2;
@@ -553,6 +567,15 @@ int cli_demo_data(int argc, char **argv)
 	/* After the national set, which wants a database without clients. */
 	if (rc == 0 && cli_demo_sessions(s, p, hash, scale == NULL) != 0) {
 		fprintf(stderr, "cairn demo-data: the demo sessions could not be added\n");
+		rc = 1;
+	}
+	/* After the sessions, whose client gets a postcode. */
+	if (rc == 0 && cli_demo_directory(s, p, hash) != 0) {
+		fprintf(stderr, "cairn demo-data: the directory's demo data could not be added\n");
+		rc = 1;
+	}
+	if (rc == 0 && services > 0 && cli_demo_directory_national(s, p, services) != 0) {
+		fprintf(stderr, "cairn demo-data: the generated services could not be added\n");
 		rc = 1;
 	}
 	pool_free(p);

@@ -83,7 +83,7 @@ struct directory_placement {
 	int places_available;
 	const char *moderation;
 	const char *skills;          /* names, ", " between (reads) */
-	const char **skill_ids;      /* (writes) */
+	const char *const *skill_ids; /* (writes) */
 	size_t nskill_ids;
 	int64_t last_modified;
 };
@@ -104,7 +104,7 @@ struct directory_service {
 	/* Taxonomy terms (reads: every term; writes: the ids to link). */
 	struct directory_term *terms;
 	size_t nterms;
-	const char **term_ids;
+	const char *const *term_ids;
 	size_t nterm_ids;
 	struct directory_placement *placements;
 	size_t nplacements;

@@ -4,6 +4,7 @@
 #include "domain/civil_date.h"
 #include "domain/ledger.h"
 #include "domain/london_time.h"
+#include "handlers/directory.h"
 
 #include <string.h>
 
@@ -144,5 +145,6 @@ void clients_show(struct http_request *req, struct http_response *res)
 	tpl_set_int(v, "activity_hours", c.referral.activity_minutes / 60);
 	tpl_set(v, "complete_by", long_date(req, c.referral.complete_by));
 	timeline(req, v, &c);
+	directory_client_vars(req, v, c.id, c.first_name, c.last_name);
 	app_page(req, res, "client", pool_printf(req->pool, "%s %s", c.first_name, c.last_name));
 }

@@ -50,6 +50,10 @@ void home_start(struct http_request *req, struct http_response *res)
 		client_home(req, res);
 		return;
 	}
+	if (ar->user.role == ROLE_ORGANISATION) {
+		http_redirect(res, 303, "/organisation");
+		return;
+	}
 	tpl_set_bool(ar->vars, "is_case_worker", ar->user.role == ROLE_CASE_WORKER);
 	tpl_set_bool(ar->vars, "is_administrator", ar->user.role == ROLE_ADMINISTRATOR);
 	tpl_set_bool(ar->vars, "is_coordinator", ar->user.role == ROLE_COORDINATOR ||

@@ -27,6 +27,10 @@ class OrukApiTests(ServerTestCase):
         super().setUpClass()
         cls.schemas = Schemas()
         cls.tmp = tempfile.mkdtemp(prefix="cairn-it-oruk-")
+        # The demo's own listings are retired, so the public directory is this class's feed
+        # (and the demo's retired listings must stay out of every answer too).
+        cls.demo_services = [r[0] for r in cls.server.sql("SELECT id FROM service")]
+        cls.server.sql("UPDATE service SET moderation = 'retired'")
         cls.feed = standard_feed()
         import_feed(cls.server, cls.feed.write(os.path.join(cls.tmp, "feed.json")))
         # A listing waiting for moderation, and one a coordinator retired: neither is public.
@@ -104,6 +108,15 @@ class OrukApiTests(ServerTestCase):
         sals, _ = self.api.all_pages("/service_at_locations")
         self.assertNotIn(self.pending["id"], {x["service"]["id"] for x in sals})
         self.assertNotIn(self.retired["id"], {x["service"]["id"] for x in sals})
+
+    def test_retired_demo_listings_are_absent(self):
+        self.assertTrue(self.demo_services, "the demo data has directory listings")
+        items, _ = self.api.all_pages("/services")
+        sals, _ = self.api.all_pages("/service_at_locations")
+        for sid in self.demo_services:
+            self.assertNotIn(sid, self.ids(items))
+            self.assertNotIn(sid, {x["service"]["id"] for x in sals})
+            self.api.error("/services/" + sid, 404)
 
     def test_organizations(self):
         doc, _ = self.api.get("/organizations")
@@ -413,6 +426,38 @@ class OrukApiTests(ServerTestCase):
         # Sanity: the marker is in the database, so its absence above means something.
         self.assertEqual(self.server.scalar("SELECT count(*) FROM directory_referral WHERE "
                                             "client_id = ?", (client_id,)), 1)
+
+
+class DemoDirectoryApiTests(ServerTestCase):
+    """The listings Cairn's own pages make (the demo's directory, as organisation users and
+    coordinators keep it), not imported ones: every answer valid ORUK too."""
+
+    def setUp(self):
+        self.schemas = Schemas()
+        self.api = Api(self.server, self)
+
+    def test_demo_directory_validates(self):
+        approved = {r[0] for r in self.server.sql(
+            "SELECT id FROM service WHERE moderation = 'approved'")}
+        self.assertTrue(approved, "the demo data has approved listings")
+        items, total = self.api.all_pages("/services")
+        self.assertEqual({i["id"] for i in items}, approved)
+        doc, _ = self.api.get("/services?per_page=100")
+        self.schemas.validate("services", doc)
+        for sid in approved:
+            one, _ = self.api.get("/services/" + sid)
+            self.schemas.validate("service", one)
+        doc, _ = self.api.get("/service_at_locations?per_page=100")
+        self.schemas.validate("service_at_locations", doc)
+        doc, _ = self.api.get("/organizations?per_page=100")
+        self.schemas.validate("organizations", doc)
+        for org in doc["contents"]:
+            one, _ = self.api.get("/organizations/" + org["id"])
+            self.schemas.validate("organization", one)
+        pending = [r[0] for r in self.server.sql(
+            "SELECT id FROM service WHERE moderation <> 'approved'")]
+        for sid in pending:
+            self.api.error("/services/" + sid, 404)
 
 
 if __name__ == "__main__":
