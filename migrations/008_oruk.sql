@@ -14,6 +14,10 @@ ALTER TABLE service ADD COLUMN alert TEXT;
 
 ALTER TABLE schedule ADD COLUMN schedule_link TEXT;
 
+-- GET /api/v1/services lists approved services by name, a page at a time.
+CREATE INDEX service_approved_name ON service(name COLLATE NOCASE, id)
+	WHERE moderation = 'approved';
+
 -- One row per service that came from `cairn import oruk`: the SHA-256 of its JSON (keys
 -- sorted) as last imported, so importing the same file again changes nothing, and a
 -- changed record is told from an unchanged one.

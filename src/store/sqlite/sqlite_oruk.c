@@ -19,6 +19,8 @@ enum oruk_stmt {
 	O_SERVICE_TERMS,
 	O_SALS,
 	O_SALS_COUNT,
+	O_SALS_NEAR,
+	O_SALS_NEAR_COUNT,
 	O_ORGS,
 	O_ORGS_COUNT,
 	O_ORG_GET,
@@ -75,32 +77,44 @@ _Static_assert(O_COUNT <= SQLITE_SLOTS_PER_FILE, "too many statements for the sl
 	"t.id = st.taxonomy_term_id WHERE st.service_id = s.id AND t.taxonomy_id = ?3)) "      \
 	"AND (?4 IS NULL OR s.organization_id = ?4) "                                          \
 	"AND (?5 IS NULL OR s.last_modified >= ?5) "
+/* The unary + keeps the planner from walking the whole match list for every row (using it
+ * as a rowid constraint of an index search): it is a membership test. */
 #define SEARCH_FILTER                                                                          \
-	"AND (?1 IS NULL OR s.n IN (SELECT rowid FROM service_fts WHERE service_fts MATCH ?1)) "
+	"AND (?1 IS NULL OR +s.n IN (SELECT rowid FROM service_fts WHERE service_fts MATCH ?1)) "
 /* cairn_distance() is sqlite_directory.c's haversine (domain/postcode's), in metres. */
 #define DISTANCE "cairn_distance(?8, ?9, l.latitude, l.longitude)"
-/* Service-at-locations matching the filters; with a point (?8, ?9) only located ones in the
- * box ?11..?14 (through the R*Tree) and within ?10 metres. */
-#define SAL_HITS                                                                               \
-	"WITH hits AS (SELECT sal.id AS sal_id, l.id AS location_id, l.location_type, "       \
-	"l.name AS location_name, l.description AS location_description, l.latitude, "         \
-	"l.longitude, CASE WHEN ?8 IS NULL THEN NULL ELSE " DISTANCE " END AS distance, "      \
-	SERVICE_COLUMNS "FROM service_at_location sal "                                        \
-	"JOIN location l ON l.id = sal.location_id JOIN service s ON s.id = sal.service_id "   \
-	"JOIN organization o ON o.id = s.organization_id WHERE " SERVICE_FILTER SEARCH_FILTER  \
-	"AND (?8 IS NULL OR l.n IN (SELECT id FROM location_geo WHERE min_lat >= ?11 AND "     \
-	"max_lat <= ?12 AND min_lon >= ?13 AND max_lon <= ?14))) "
-#define SAL_WHERE "WHERE ?8 IS NULL OR distance <= ?10 "
+#define SAL_COLUMNS                                                                            \
+	"sal.id, l.id, l.location_type, l.name, l.description, l.latitude, l.longitude, "
+/* Service-at-locations matching the filters, by service name. */
+#define SAL_FROM                                                                               \
+	"FROM service_at_location sal JOIN location l ON l.id = sal.location_id "                  \
+	"JOIN service s ON s.id = sal.service_id JOIN organization o ON o.id = s.organization_id " \
+	"WHERE " SERVICE_FILTER SEARCH_FILTER
+/* With a point (?8, ?9): the located places in the box ?11..?14 (the R*Tree drives, so only
+ * they are visited) within ?10 metres, then their services and the filters. */
+#define NEAR_FROM                                                                              \
+	"WITH near AS (SELECT l.*, " DISTANCE " AS distance FROM location_geo g "                  \
+	"CROSS JOIN location l ON l.n = g.id WHERE g.min_lat >= ?11 AND g.max_lat <= ?12 AND "     \
+	"g.min_lon >= ?13 AND g.max_lon <= ?14 AND " DISTANCE " <= ?10) SELECT "
+/* CROSS JOIN fixes the order: left to the planner, it walks every approved service for
+ * each place in the box. */
+#define NEAR_SELECT(columns)                                                                   \
+	NEAR_FROM columns " FROM near l CROSS JOIN service_at_location sal ON "                    \
+	"sal.location_id = l.id CROSS JOIN service s ON s.id = sal.service_id "                    \
+	"CROSS JOIN organization o ON o.id = s.organization_id WHERE " SERVICE_FILTER SEARCH_FILTER
 
 static const char *const stmts[O_COUNT] = {
-	[O_SERVICES] = "SELECT " SERVICE_COLUMNS SERVICE_FROM "WHERE " SERVICE_FILTER
+	/* In name order straight from the index (008_oruk.sql): a page is read, not the whole
+	 * list sorted. */
+	[O_SERVICES] = "SELECT " SERVICE_COLUMNS "FROM service s INDEXED BY service_approved_name "
+		       "JOIN organization o ON o.id = s.organization_id WHERE " SERVICE_FILTER
 		       "ORDER BY s.name COLLATE NOCASE, s.id LIMIT ?6 OFFSET ?7",
 	/* Best match first (bm25 through FTS5's rank). */
 	[O_SERVICES_SEARCH] = "SELECT " SERVICE_COLUMNS "FROM service_fts JOIN service s ON "
 			      "s.n = service_fts.rowid JOIN organization o ON o.id = s.organization_id "
 			      "WHERE service_fts MATCH ?1 AND " SERVICE_FILTER
 			      "ORDER BY service_fts.rank, s.id LIMIT ?6 OFFSET ?7",
-	[O_SERVICES_COUNT] = "SELECT count(*) " SERVICE_FROM "WHERE " SERVICE_FILTER SEARCH_FILTER,
+	[O_SERVICES_COUNT] = "SELECT count(*) FROM service s WHERE " SERVICE_FILTER SEARCH_FILTER,
 	[O_SERVICE_GET] = "SELECT " SERVICE_COLUMNS SERVICE_FROM
 			  "WHERE s.id = ?1 AND s.moderation = 'approved'",
 	[O_SERVICE_LOCATIONS] = "SELECT sal.id, l.id, l.location_type, l.name, l.description, "
@@ -124,18 +138,27 @@ static const char *const stmts[O_COUNT] = {
 			    "JOIN taxonomy_term t ON t.id = st.taxonomy_term_id "
 			    "JOIN taxonomy x ON x.id = t.taxonomy_id WHERE st.service_id = ?1 "
 			    "ORDER BY x.name, t.name, t.id",
-	[O_SALS] = SAL_HITS "SELECT * FROM hits " SAL_WHERE
-			    "ORDER BY CASE WHEN ?8 IS NULL THEN 0 ELSE distance END, "
-			    "name COLLATE NOCASE, location_name, sal_id LIMIT ?6 OFFSET ?7",
-	[O_SALS_COUNT] = SAL_HITS "SELECT count(*) FROM hits " SAL_WHERE,
+	/* Services in name order from the index, each one's places sorted on their own. */
+	[O_SALS] = "SELECT " SAL_COLUMNS "NULL, " SERVICE_COLUMNS
+		   "FROM service s INDEXED BY service_approved_name "
+		   "CROSS JOIN service_at_location sal ON sal.service_id = s.id "
+		   "JOIN location l ON l.id = sal.location_id "
+		   "JOIN organization o ON o.id = s.organization_id WHERE " SERVICE_FILTER SEARCH_FILTER
+		   "ORDER BY s.name COLLATE NOCASE, s.id, l.name, sal.id LIMIT ?6 OFFSET ?7",
+	[O_SALS_COUNT] = "SELECT count(*) " SAL_FROM,
+	[O_SALS_NEAR] = NEAR_SELECT("sal.id, l.id, l.location_type, l.name, l.description, l.latitude, "
+				    "l.longitude, l.distance, " SERVICE_COLUMNS)
+		"ORDER BY l.distance, sal.id LIMIT ?6 OFFSET ?7",
+	[O_SALS_NEAR_COUNT] = NEAR_SELECT("count(*)"),
+	/* +s.moderation: by the organisation's services (a few), not every approved one. */
 	[O_ORGS] = "SELECT " ORG_COLUMNS "FROM organization o WHERE EXISTS (SELECT 1 FROM service s "
-		   "WHERE s.organization_id = o.id AND s.moderation = 'approved') "
+		   "WHERE s.organization_id = o.id AND +s.moderation = 'approved') "
 		   "ORDER BY o.name COLLATE NOCASE, o.id LIMIT ?1 OFFSET ?2",
 	[O_ORGS_COUNT] = "SELECT count(*) FROM organization o WHERE EXISTS (SELECT 1 FROM service s "
-			 "WHERE s.organization_id = o.id AND s.moderation = 'approved')",
+			 "WHERE s.organization_id = o.id AND +s.moderation = 'approved')",
 	[O_ORG_GET] = "SELECT " ORG_COLUMNS "FROM organization o WHERE o.id = ?1 AND EXISTS "
 		      "(SELECT 1 FROM service s WHERE s.organization_id = o.id AND "
-		      "s.moderation = 'approved')",
+		      "+s.moderation = 'approved')",
 	[O_ORG_SERVICES] = "SELECT " SERVICE_COLUMNS SERVICE_FROM "WHERE s.organization_id = ?1 AND "
 			   "s.moderation = 'approved' ORDER BY s.name COLLATE NOCASE, s.id",
 	[O_TAXONOMIES] = "SELECT id, name, description, uri, version FROM taxonomy "
@@ -486,7 +509,9 @@ int sqlite_oruk_service_at_locations(struct store *s, struct pool *p, const stru
 		geo_box(q->latitude, q->longitude, q->proximity_m, &min_lat, &max_lat, &min_lon,
 			&max_lon);
 	for (int pass = 0; pass < 2; pass++) {
-		sqlite3_stmt *st = stmt(s, pass == 0 ? O_SALS_COUNT : O_SALS);
+		enum oruk_stmt which = q->has_point ? (pass == 0 ? O_SALS_NEAR_COUNT : O_SALS_NEAR)
+						    : (pass == 0 ? O_SALS_COUNT : O_SALS);
+		sqlite3_stmt *st = stmt(s, which);
 		bind_filters(st, q);
 		if (q->has_point) {
 			sqlite3_bind_double(st, 8, q->latitude);
