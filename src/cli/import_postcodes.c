@@ -164,16 +164,18 @@ static int import_rows(struct store *s, FILE *in, const char *file, const struct
 			return -1;
 		}
 		double lat, lon;
-		int lat_rc = parse_degrees(fields[c->lat], -90, 99.999999, &lat);
+		int lat_rc = parse_degrees(fields[c->lat], -90, 100, &lat);
 		int lon_rc = parse_degrees(fields[c->lon], -180, 180, &lon);
-		if (lat_rc < 0 || lon_rc != 0 || lat_rc > 0) {
+		/* 99.999999 is the ONS's mark for a postcode with no grid reference; any other
+		 * latitude past 90 is a mistake. */
+		int no_location = lat_rc == 0 && lat > 99.9999985 && lat < 99.9999995;
+		if (lat_rc != 0 || lon_rc != 0 || (lat > 90 && !no_location)) {
 			fprintf(stderr, "cairn import postcodes: %s line %ld: latitude \"%.40s\" or longitude "
 					"\"%.40s\" is not a number of degrees\n",
 				file, lineno, fields[c->lat], fields[c->lon]);
 			return -1;
 		}
-		/* The ONS's mark for a postcode with no grid reference. */
-		if (lat > 90) {
+		if (no_location) {
 			t->unlocated++;
 			continue;
 		}

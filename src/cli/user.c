@@ -5,15 +5,18 @@
 #include "cli/cli.h"
 #include "core/utf8.h"
 #include "crypto/crypto.h"
+#include "domain/directory.h"
 #include "store/store.h"
 
 static int usage(void)
 {
 	printf("usage: cairn user add --db PATH --email EMAIL --name NAME --role ROLE\n"
-	       "                      [--authority NAME] --password-stdin\n\n"
+	       "                      [--authority NAME] [--organisation ID] --password-stdin\n\n"
 	       "Adds a staff account. ROLE is one of administrator, coordinator, case_worker,\n"
-	       "facilitator, authority_lead. Case workers and local authority leads need\n"
-	       "--authority, the local authority's name (for example \"Glasgow City\").\n"
+	       "facilitator, authority_lead, organisation. Case workers and local authority leads\n"
+	       "need --authority, the local authority's name (for example \"Glasgow City\").\n"
+	       "An organisation user needs --organisation, the id (a UUID) of its organisation\n"
+	       "in the directory.\n"
 	       "The password (at least 10 characters) is read from the first line of\n"
 	       "standard input, so it never appears in the process list or shell history.\n");
 	return 0;
@@ -38,7 +41,8 @@ int cli_user(int argc, char **argv)
 		}
 		return argc < 2 ? (usage(), 2) : usage();
 	}
-	const char *db = NULL, *email = NULL, *name = NULL, *role_text = NULL, *authority = NULL;
+	const char *db = NULL, *email = NULL, *name = NULL, *role_text = NULL, *authority = NULL,
+		   *organisation = NULL;
 	int password_stdin = 0;
 	for (int i = 2; i < argc; i++) {
 		const char **slot = NULL;
@@ -52,6 +56,8 @@ int cli_user(int argc, char **argv)
 			slot = &role_text;
 		else if (strcmp(argv[i], "--authority") == 0)
 			slot = &authority;
+		else if (strcmp(argv[i], "--organisation") == 0)
+			slot = &organisation;
 		else if (strcmp(argv[i], "--password-stdin") == 0)
 			password_stdin = 1;
 		else {
@@ -74,6 +80,15 @@ int cli_user(int argc, char **argv)
 		fprintf(stderr, "cairn user add: a %s needs --authority\n", role_label(role));
 		return 2;
 	}
+	if ((role == ROLE_ORGANISATION) != (organisation != NULL)) {
+		fprintf(stderr, "cairn user add: %s\n", organisation ? "--organisation is only for an organisation user"
+								    : "an organisation user needs --organisation");
+		return 2;
+	}
+	if (organisation && !directory_uuid_valid(organisation)) {
+		fprintf(stderr, "cairn user add: --organisation takes the organisation's id, a UUID\n");
+		return 2;
+	}
 	if (strchr(email, '@') == NULL || utf8_check_text(email, strlen(email)) != 0 ||
 	    utf8_check_text(name, strlen(name)) != 0 || name[0] == '\0') {
 		fprintf(stderr, "cairn user add: give a real email address and name\n");
@@ -93,7 +108,7 @@ int cli_user(int argc, char **argv)
 	if (s == NULL)
 		return 1;
 	struct pool *p = pool_new();
-	struct user u = {.email = email, .name = name, .role = role};
+	struct user u = {.email = email, .name = name, .role = role, .organization_id = organisation};
 	int rc = 1;
 	if (authority) {
 		struct authority a;

@@ -55,15 +55,17 @@ int directory_fts_query(struct pool *p, const char *text, const char **out)
 			i++;
 		size_t n = word_cut(text + start, i - start, DIRECTORY_WORD_MAX_BYTES);
 		const char *w = text + start;
-		/* An explicit AND: SQLite 3.40's FTS5 refuses "(a OR a*) (b OR b*)". */
+		/* FTS5 takes no implicit AND between parenthesised groups. */
 		if (words)
 			buf_puts(&b, " AND ");
 		/* Words hold no quote (only letters, digits and non-ASCII), so a quoted word is
-		 * always one FTS5 string. One letter alone is no prefix: it would match most of
-		 * the index. */
-		buf_printf(&b, "(\"%.*s\"", (int)n, w);
+		 * always one FTS5 string. The prefix query holds the word itself: FTS5 stems
+		 * the typed word as it stems the index. One letter alone is no prefix: it
+		 * would match most of the index. */
 		if (n > 1)
-			buf_printf(&b, " OR \"%.*s\"*", (int)n, w);
+			buf_printf(&b, "(\"%.*s\"*", (int)n, w);
+		else
+			buf_printf(&b, "(\"%.*s\"", (int)n, w);
 		if (n > 3 && (w[n - 1] == 'y' || w[n - 1] == 'Y'))
 			buf_printf(&b, " OR \"%.*s\"*", (int)n - 1, w);
 		buf_puts(&b, ")");

@@ -18,8 +18,8 @@
 /* A full-text query for FTS5 from what a person typed. Words are runs of letters and
  * digits (any non-ASCII character counts as a letter); everything else, FTS5's syntax
  * among it (quotes, *, ^, :, parentheses, NEAR, AND/OR/NOT as bare words), only
- * separates words. Each word becomes ("word" OR "word"*), a phrase so no word is an
- * operator, and a prefix so "employ" finds "employment"; a word ending in y also
+ * separates words. Each word becomes ("word"*), a phrase so no word is an operator,
+ * and a prefix so "employ" finds "employment"; a word ending in y also
  * matches as a prefix without it, because the Porter stemmer turns a typed "employ" into
  * "emploi" while "employability" is kept as "employ". Words are ANDed. *out is NULL
  * when there are no words. Returns the number of words used. */

@@ -238,9 +238,8 @@ void directory_search(struct http_request *req, struct http_response *res)
 		} else {
 			q.located = 1;
 			q.metres = geo_miles_to_metres(miles);
-			q.by_distance = !(f.sort && strcmp(f.sort, "relevance") == 0) && fts == NULL;
-			if (f.sort && strcmp(f.sort, "distance") == 0)
-				q.by_distance = 1;
+			/* Near a place, nearest first unless the best matches are asked for. */
+			q.by_distance = !(f.sort && strcmp(f.sort, "relevance") == 0 && fts);
 			tpl_set(v, "searched_postcode", pool_strdup(req->pool, pc));
 		}
 	}
@@ -264,6 +263,11 @@ void directory_search(struct http_request *req, struct http_response *res)
 	if (bad) {
 		app_page(req, res, "directory_search", "Error: Find a service");
 		res->status = 400;
+		return;
+	}
+	if (!(req->raw_uri && strchr(req->raw_uri, '?'))) {
+		/* Nothing asked yet: the form alone. */
+		app_page(req, res, "directory_search", "Find a service");
 		return;
 	}
 	long page = app_page_number(req, 100000);
@@ -296,7 +300,7 @@ void directory_search(struct http_request *req, struct http_response *res)
 		tpl_set(v, "previous_url", search_url(req, &f, page - 1));
 	if (page < pages)
 		tpl_set(v, "next_url", search_url(req, &f, page + 1));
-	if (q.located) {
+	if (q.located && fts) {
 		struct search_form other = f;
 		other.sort = q.by_distance ? "relevance" : "distance";
 		tpl_set(v, "other_sort_url", search_url(req, &other, 1));

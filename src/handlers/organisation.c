@@ -468,6 +468,11 @@ void organisation_service_save(struct http_request *req, struct http_response *r
 	const char *id = NULL;
 	int rc = ar->store->ops->directory_service_save(ar->store, &x, directory_new_uuid, app_now(),
 						       &id, req->pool);
+	if (rc == STORE_NOT_FOUND && !editing) {
+		/* Already listed by that name: a repeated Save changes nothing. */
+		http_redirect(res, 303, "/organisation");
+		return;
+	}
 	if (rc == STORE_NOT_FOUND) {
 		app_not_found(req, res);
 		return;
@@ -553,6 +558,12 @@ void organisation_placement_save(struct http_request *req, struct http_response 
 		return;
 	}
 	int rc = ar->store->ops->directory_placement_save(ar->store, &pl, directory_new_uuid, app_now());
+	if (rc == STORE_NOT_FOUND && existing == NULL) {
+		/* The service is the organisation's (loaded above): the offer is there already,
+		 * from a repeated Save. */
+		http_redirect(res, 303, "/organisation");
+		return;
+	}
 	if (rc == STORE_NOT_FOUND) {
 		app_not_found(req, res);
 		return;

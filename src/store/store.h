@@ -321,13 +321,15 @@ struct store_ops {
 			      directory_new_id new_id, int64_t now, struct err *e);
 	/* An organisation adds (svc->id NULL: *id gets the new one) or changes one of its
 	 * services: fields, category and service type terms, the address (located when
-	 * svc->located). It waits for approval again. STORE_NOT_FOUND when not its. */
+	 * svc->located). It waits for approval again. STORE_NOT_FOUND when not its, or (a
+	 * new one) when it lists a service of that name already. */
 	int (*directory_service_save)(struct store *s, const struct directory_service *svc,
 				      directory_new_id new_id, int64_t now, const char **id,
 				      struct pool *p);
 	/* Adds (pl->id NULL) or changes a placement offer on one of the organisation's
 	 * services, with its skills; it waits for approval again. STORE_NOT_FOUND when the
-	 * service or offer is not the organisation's. */
+	 * service or offer is not the organisation's, or (a new one) when the service has an
+	 * offer in that area already. */
 	int (*directory_placement_save)(struct store *s, const struct directory_placement *pl,
 					directory_new_id new_id, int64_t now);
 	/* A coordinator's decision: kind "service" or "placement", moderation "approved" or

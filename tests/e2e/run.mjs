@@ -979,6 +979,81 @@ async function screenshots(ctx) {
   return shots.join(', ');
 }
 
+// 13: the directory. A case worker finds a placement near a client by the client's
+// postcode and refers them in one click; the organisation accepts and confirms the hours,
+// which reach the client's order. Every page is checked with axe.
+const ORGANISATION = 'organisation@demo.cairn.scot';
+const DIRECTORY_REFERENCE = /\bD-[0-9A-Z]{4}-[0-9A-Z]{4}\b/;
+
+async function scenarioDirectory(ctx) {
+  const client = { first: 'Ailsa', last: 'Directory', email: `ailsa.${state.stamp}@example.org` };
+  const name = `${client.first} ${client.last}`;
+  const order = { court: 'GLA-2026-1313', date: orderDate(), hours: 100 };
+
+  // Case worker: a new client, then their postcode on their page.
+  const cw = await openAs(ctx, CASE_WORKER, 'case worker (directory)');
+  await follow(cw, 'Make a referral');
+  await fillReferral(cw, client, order, { prefilledByScript: true });
+  await cw.getByRole('button', { name: 'Send referral' }).click();
+  await expectHeading(cw, 'Referral sent');
+  await landed(cw, 'the referral confirmation (directory)');
+  await cw.getByRole('link', { name, exact: true }).click();
+  await expectHeading(cw, name);
+  await landed(cw, 'the client page without a postcode');
+  await cw.getByLabel('Add a postcode').fill('g31 2xt');
+  await cw.getByRole('button', { name: 'Save the postcode' }).click();
+  await expectHeading(cw, name);
+  await landed(cw, 'the client page with a postcode');
+  equal(await summaryValue(cw, 'Postcode'), 'G31 2XT', 'the postcode, normalised');
+
+  // Find a placement near them: the search opens on their postcode.
+  await cw.getByRole('link', { name: `Find a service near ${name}` }).click();
+  await expectHeading(cw, 'Find a service');
+  await landed(cw, 'the directory search near the client');
+  equal(await cw.getByLabel('Near postcode').inputValue(), 'G31 2XT', 'the search is centred on the client');
+  await cw.getByText('Hosts individual placements', { exact: true }).click();
+  await cw.getByRole('button', { name: 'Search', exact: true }).click();
+  await cw.locator('#results').waitFor();
+  await landed(cw, 'placements near the client');
+  assert(/near G31 2XT/.test(await cw.locator('#results').innerText()), 'results near the postcode');
+  const first = cw.locator('.ds_search-result').first();
+  equal((await first.locator('h3').innerText()).trim(), 'Bike repair workshop', 'the nearest placement');
+  assert(/\d(\.\d)? miles? away/.test(await first.innerText()), 'the distance is shown');
+  // One click.
+  await first.getByRole('button', { name: `Refer ${name} to Bike repair workshop` }).click();
+  await cw.getByRole('heading', { level: 1, name: DIRECTORY_REFERENCE }).waitFor();
+  await landed(cw, 'the directory referral (sent)');
+  const reference = DIRECTORY_REFERENCE.exec(await cw.locator('h1').innerText())[0];
+  equal(await summaryValue(cw, 'Status'), 'Sent', 'a new directory referral');
+
+  // The organisation: accepts, then confirms the hours done.
+  const org = await openAs(ctx, ORGANISATION, 'organisation');
+  await expectHeading(org, 'Glasgow Community Bike Hub');
+  await org.getByRole('link', { name: reference, exact: true }).click();
+  await expectHeading(org, `Referral ${reference}`);
+  await landed(org, 'the referral, for the organisation');
+  equal(await summaryValue(org, 'Person referred'), name, 'the person, by name');
+  await org.getByRole('button', { name: 'Accept the referral' }).click();
+  await org.getByLabel('Hours done').waitFor();
+  await landed(org, 'the accepted referral');
+  equal(await summaryValue(org, 'Status'), 'Accepted', 'accepted');
+  await org.getByLabel('Hours done').fill('6');
+  await org.getByRole('button', { name: 'Confirm the hours' }).click();
+  await org.getByText('Credited to the order').waitFor();
+  await landed(org, 'the completed referral');
+  equal(await summaryValue(org, 'Status'), 'Completed', 'completed');
+  equal(await summaryValue(org, 'Credited to the order'), '6 hours', 'the hours credited');
+
+  // The case worker sees the hours on the client's record.
+  await cw.getByRole('link', { name: 'Back to the client' }).click();
+  await expectHeading(cw, name);
+  await landed(cw, 'the client page after the hours');
+  equal(await summaryValue(cw, 'Hours done'), '6 hours', 'the hours on the order');
+  const row = cw.getByRole('row').filter({ hasText: reference });
+  equal((await row.getByRole('cell').last().innerText()).trim(), 'Completed', 'the referral on the client page');
+  return `${reference}: found by postcode, referred in one click, accepted, 6 hours credited`;
+}
+
 const scenarios = [
   ['1 case worker makes a referral', scenarioReferral],
   ['2 validation errors', scenarioValidation],
@@ -990,6 +1065,7 @@ const scenarios = [
   // Four or five roles and twenty or so pages each (axe takes 1-2 s a page): longer limits.
   ['8 journey from referral to hours', scenarioJourney, 180 * 1000],
   ['9 register and hours move', scenarioRegister, 150 * 1000],
+  ['13 directory: find near a client, refer, accept, hours', scenarioDirectory, 120 * 1000],
 ];
 // CAIRN_SCREENSHOTS=DIR also saves the referral form at 1280 and 320 px wide there;
 // CAIRN_E2E_ONLY=1,4 runs only the scenarios whose names start with those numbers.

@@ -81,16 +81,16 @@ static void test_fts_query(void)
 	struct pool *p = pool_new();
 	const char *q;
 	CHECK_INT(directory_fts_query(p, "bike repair", &q), 2);
-	CHECK_STR(q, "(\"bike\" OR \"bike\"*) AND (\"repair\" OR \"repair\"*)");
+	CHECK_STR(q, "(\"bike\"*) AND (\"repair\"*)");
 	CHECK_INT(directory_fts_query(p, "employ", &q), 1);
-	CHECK_STR(q, "(\"employ\" OR \"employ\"* OR \"emplo\"*)");
+	CHECK_STR(q, "(\"employ\"* OR \"emplo\"*)");
 	/* FTS5 syntax and SQL only separate words. */
 	CHECK_INT(directory_fts_query(p, "\"a\" OR b* NEAR(c d) ^e col:f -g +h", &q), 10);
 	CHECK(strstr(q, "\"OR\"") != NULL);
 	CHECK(strstr(q, "\"NEAR\"") != NULL);
 	CHECK(strchr(q, ':') == NULL && strchr(q, '^') == NULL && strchr(q, '+') == NULL);
 	CHECK_INT(directory_fts_query(p, "'; DROP TABLE service; --", &q), 3);
-	CHECK_STR(q, "(\"DROP\" OR \"DROP\"*) AND (\"TABLE\" OR \"TABLE\"*) AND (\"service\" OR \"service\"*)");
+	CHECK_STR(q, "(\"DROP\"*) AND (\"TABLE\"*) AND (\"service\"*)");
 	CHECK_INT(directory_fts_query(p, "\"\"\"***((()))", &q), 0);
 	CHECK(q == NULL);
 	CHECK_INT(directory_fts_query(p, "", &q), 0);
@@ -104,10 +104,10 @@ static void test_fts_query(void)
 		big[i] = i % 6 == 5 ? ' ' : 'a';
 	big[sizeof(big) - 1] = '\0';
 	CHECK_INT(directory_fts_query(p, big, &q), DIRECTORY_TEXT_MAX_WORDS);
-	CHECK(strlen(q) < 600);
+	CHECK(strlen(q) < 700);
 	memset(big, 'x', sizeof(big) - 1);
 	CHECK_INT(directory_fts_query(p, big, &q), 1);
-	CHECK(strlen(q) < 2 * DIRECTORY_WORD_MAX_BYTES + 20);
+	CHECK(strlen(q) < DIRECTORY_WORD_MAX_BYTES + 10);
 	/* A long word of two-byte characters is cut between characters. */
 	char wide[201];
 	for (size_t i = 0; i < 200; i += 2) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "domain/ledger.h"
 #include "domain/postcode.h"
 #include "store/sqlite/sqlite_int.h"
@@ -15,6 +16,7 @@ enum stmt_id {
 	P_FIND,
 	P_PUT,
 	Q_TEXT_NEAR,
+	Q_TEXT_NEAREST,
 	Q_TEXT,
 	Q_NEAR,
 	Q_ALL,
@@ -81,12 +83,10 @@ enum stmt_id {
 	"SELECT rowid AS n, bm25(service_fts, 10.0, 2.0, 4.0, 4.0) AS rank FROM service_fts "    \
 	"WHERE service_fts MATCH ?1"
 
-/* The nearest of a service's locations inside the box ?4-?7 around (?2, ?3), in metres;
- * NULL when none is. */
-#define NEAREST(service)                                                                       \
-	"(SELECT min(cairn_distance(?2, ?3, l.latitude, l.longitude)) FROM service_at_location sal " \
-	"JOIN location l ON l.id = sal.location_id WHERE sal.service_id = " service " "         \
-	"AND l.latitude BETWEEN ?4 AND ?5 AND l.longitude BETWEEN ?6 AND ?7)"
+/* When ?17 is 1 (a filter is set), whether service n passes the filters; listed services
+ * pass when it is 0, without reading the service's row. */
+#define FILTERED(n)                                                                            \
+	"(?17 = 0 OR EXISTS (SELECT 1 FROM service s WHERE s.n = " n " AND " FILTERS ")) "
 
 #define TERM_NAMES(use)                                                                        \
 	"(SELECT group_concat(t.name, ', ') FROM service_taxonomy x JOIN taxonomy_term t "      \
@@ -118,24 +118,37 @@ static const char *const stmts[S_COUNT] = {
 	[P_PUT] = "INSERT INTO postcode(postcode, latitude, longitude) VALUES (?1, ?2, ?3) "
 		  "ON CONFLICT(postcode) DO UPDATE SET latitude = excluded.latitude, "
 		  "longitude = excluded.longitude",
-	/* Each search gives n, rank, metres (-1 when not located) and the total, one page
+	/* CROSS JOIN keeps the full-text hits (or the places in the box) as the outer loop:
+	 * left to itself the planner walks every approved service and asks FTS5 for each.
+	 * Each search gives n, rank, metres (-1 when not located) and the total, one page
 	 * of it (?15 rows from ?16), in order. The CTEs are materialised so the distance is
 	 * computed once a row. */
-	[Q_TEXT_NEAR] = "WITH c AS MATERIALIZED (SELECT s.n AS n, h.rank AS rank, " NEAREST("s.id")
-			" AS metres FROM (" HITS ") h JOIN service s ON s.n = h.n WHERE " FILTERS ") "
-			"SELECT n, rank, metres, count(*) OVER () FROM c WHERE metres <= ?8 "
+	[Q_TEXT_NEAR] = "WITH h AS MATERIALIZED (" HITS "), "
+			"c AS MATERIALIZED (SELECT h.n AS n, h.rank AS rank, "
+			"min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) AS metres "
+			"FROM h CROSS JOIN service_place sp ON sp.service_n = h.n WHERE sp.listed "
+			"AND sp.latitude BETWEEN ?4 AND ?5 AND sp.longitude BETWEEN ?6 AND ?7 GROUP BY h.n) "
+			"SELECT n, rank, metres, count(*) OVER () FROM c WHERE metres <= ?8 AND " FILTERED("c.n")
 			"ORDER BY CASE WHEN ?9 THEN metres END, rank, metres, n LIMIT ?15 OFFSET ?16",
-	[Q_TEXT] = "SELECT s.n, h.rank, -1, count(*) OVER () FROM (" HITS ") h "
-		   "JOIN service s ON s.n = h.n WHERE " FILTERS
+	/* Nearest first needs no relevance: bm25() is most of a text search's time. */
+	[Q_TEXT_NEAREST] = "WITH h AS MATERIALIZED (SELECT rowid AS n FROM service_fts "
+			   "WHERE service_fts MATCH ?1), "
+			   "c AS MATERIALIZED (SELECT h.n AS n, "
+			   "min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) AS metres "
+			   "FROM h CROSS JOIN service_place sp ON sp.service_n = h.n WHERE sp.listed "
+			   "AND sp.latitude BETWEEN ?4 AND ?5 AND sp.longitude BETWEEN ?6 AND ?7 GROUP BY h.n) "
+			   "SELECT n, 0, metres, count(*) OVER () FROM c WHERE metres <= ?8 AND " FILTERED("c.n")
+			   "ORDER BY metres, n LIMIT ?15 OFFSET ?16",
+	[Q_TEXT] = "WITH h AS MATERIALIZED (" HITS ") SELECT s.n, h.rank, -1, count(*) OVER () FROM h "
+		   "CROSS JOIN service s ON s.n = h.n WHERE " FILTERS
 		   "ORDER BY h.rank, s.n LIMIT ?15 OFFSET ?16",
-	[Q_NEAR] = "WITH d AS MATERIALIZED (SELECT sal.service_id AS service_id, "
-		   "min(cairn_distance(?2, ?3, l.latitude, l.longitude)) AS metres "
-		   "FROM location_geo g JOIN location l ON l.n = g.id "
-		   "JOIN service_at_location sal ON sal.location_id = l.id "
+	[Q_NEAR] = "WITH d AS MATERIALIZED (SELECT sp.service_n AS n, "
+		   "min(cairn_distance(?2, ?3, sp.latitude, sp.longitude)) AS metres "
+		   "FROM location_geo g CROSS JOIN service_place sp ON sp.location_n = g.id "
 		   "WHERE g.min_lat >= ?4 AND g.max_lat <= ?5 AND g.min_lon >= ?6 AND g.max_lon <= ?7 "
-		   "GROUP BY sal.service_id) "
-		   "SELECT s.n, 0, d.metres, count(*) OVER () FROM d JOIN service s ON s.id = d.service_id "
-		   "WHERE d.metres <= ?8 AND " FILTERS "ORDER BY d.metres, s.n LIMIT ?15 OFFSET ?16",
+		   "AND sp.listed GROUP BY sp.service_n) "
+		   "SELECT n, 0, metres, count(*) OVER () FROM d WHERE metres <= ?8 AND " FILTERED("d.n")
+		   "ORDER BY metres, n LIMIT ?15 OFFSET ?16",
 	[Q_ALL] = "SELECT s.n, 0, -1, count(*) OVER () FROM service s WHERE " FILTERS
 		  "ORDER BY s.name, s.n LIMIT ?15 OFFSET ?16",
 	/* A result's details, at its location nearest (?2, ?3) when located. */
@@ -192,11 +205,13 @@ static const char *const stmts[S_COUNT] = {
 			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
 	[L_SKILL] = "INSERT INTO placement_skill(placement_offer_id, taxonomy_term_id) VALUES (?1, ?2) "
 		    "ON CONFLICT DO NOTHING",
+	/* A double-clicked Save adds one service: not a second of the same name. */
 	[E_SERVICE_INSERT] = "INSERT INTO service(id, organization_id, name, description, url, email, "
 			     "fees, eligibility_description, application_process, "
 			     "counts_as_other_activity, typical_minutes, moderation, created_at, "
-			     "last_modified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-			     "'pending', ?12, ?12)",
+			     "last_modified) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+			     "'pending', ?12, ?12 WHERE NOT EXISTS (SELECT 1 FROM service "
+			     "WHERE organization_id = ?2 AND name = ?3)",
 	[E_SERVICE_UPDATE] = "UPDATE service SET name = ?3, description = ?4, url = ?5, email = ?6, "
 			     "fees = ?7, eligibility_description = ?8, application_process = ?9, "
 			     "counts_as_other_activity = ?10, typical_minutes = ?11, "
@@ -215,7 +230,9 @@ static const char *const stmts[S_COUNT] = {
 	[E_PLACEMENT_INSERT] = "INSERT INTO placement_offer(id, organization_id, service_id, "
 			       "area_of_expertise, places_available, times, moderation, created_at, "
 			       "last_modified) SELECT ?1, ?2, s.id, ?4, ?5, ?6, 'pending', ?7, ?7 "
-			       "FROM service s WHERE s.id = ?3 AND s.organization_id = ?2",
+			       "FROM service s WHERE s.id = ?3 AND s.organization_id = ?2 "
+			       "AND NOT EXISTS (SELECT 1 FROM placement_offer p WHERE p.service_id = ?3 "
+			       "AND p.area_of_expertise = ?4 AND p.moderation <> 'retired')",
 	[E_PLACEMENT_UPDATE] = "UPDATE placement_offer SET area_of_expertise = ?4, places_available = ?5, "
 			       "times = ?6, moderation = 'pending', moderated_by = NULL, "
 			       "moderated_at = NULL, last_modified = ?7 "
@@ -420,7 +437,10 @@ static int result_detail(struct store *s, struct pool *p, const struct directory
 int sqlite_directory_search(struct store *s, struct pool *p, const struct directory_query *q,
 		     struct directory_result **rows, size_t *count, int64_t *total)
 {
-	enum stmt_id id = q->fts ? (q->located ? Q_TEXT_NEAR : Q_TEXT) : (q->located ? Q_NEAR : Q_ALL);
+	enum stmt_id id = q->fts ? (q->located ? (q->by_distance ? Q_TEXT_NEAREST : Q_TEXT_NEAR) : Q_TEXT)
+				 : (q->located ? Q_NEAR : Q_ALL);
+	int filtered = q->service_type_id || q->category_id || q->skill_id || q->other_activity ||
+		       q->hosts_placements;
 	sqlite3_stmt *st = stmt(s, id);
 	sqlite_bind_text(st, 1, q->fts);
 	if (q->located) {
@@ -440,6 +460,7 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 	sqlite3_bind_int(st, 14, q->hosts_placements);
 	sqlite3_bind_int(st, 15, q->limit);
 	sqlite3_bind_int(st, 16, q->offset);
+	sqlite3_bind_int(st, 17, filtered);
 	int limit = q->limit > 0 ? q->limit : 1;
 	int64_t *ns = pool_alloc(p, sizeof(*ns) * (size_t)limit);
 	double *metres = pool_alloc(p, sizeof(*metres) * (size_t)limit);
@@ -453,8 +474,10 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 		n++;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_error("directory search: %s", sqlite3_errmsg(db_of(s)));
 		return -1;
+	}
 	if (n == 0 && q->offset > 0) {
 		/* A page past the end: the total is still wanted, for the paging links. */
 		sqlite3_stmt *again = stmt(s, id);
@@ -476,6 +499,7 @@ int sqlite_directory_search(struct store *s, struct pool *p, const struct direct
 		sqlite3_bind_int(again, 14, q->hosts_placements);
 		sqlite3_bind_int(again, 15, 1);
 		sqlite3_bind_int(again, 16, 0);
+		sqlite3_bind_int(again, 17, filtered);
 		rc = sqlite3_step(again);
 		if (rc == SQLITE_ROW)
 			*total = sqlite3_column_int64(again, 3);
