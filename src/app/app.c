@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/oruk_json.h"
 #include "app/routes.h"
 #include "app/sender.h"
 #include "core/embed.h"
@@ -265,6 +266,23 @@ void app_audit(struct http_request *req, const char *action, const char *subject
 			  (long long)subject_id, (long long)ar->user.id);
 }
 
+/* ---- JSON ------------------------------------------------------------------------ */
+
+void app_json(struct http_response *res, int status)
+{
+	res->status = status;
+	res->content_type = "application/json; charset=utf-8";
+	/* The API is public and read-only, for other directories' tools in any browser. */
+	http_header(res, "Access-Control-Allow-Origin", "*");
+}
+
+void app_json_error(struct http_response *res, int status, const char *message)
+{
+	buf_reset(&res->body);
+	oruk_json_error(&res->body, status, message);
+	app_json(res, status);
+}
+
 /* ---- static files ------------------------------------------------------------------ */
 
 static const char *mime_type(const char *name)
@@ -394,6 +412,43 @@ static const struct route *find_route(struct http_request *req, int *method_mism
 	return NULL;
 }
 
+/* /api/...: public, read-only JSON. No session is read and no cookie is set (so no CSRF
+ * token either: nothing here changes anything), and every error is JSON too. */
+static void dispatch_api(struct http_request *req, struct http_response *res,
+			 struct app_request *ar)
+{
+	http_header(res, "Cache-Control", "no-store");
+	if (req->reject_status) {
+		app_json_error(res, req->reject_status, req->reject_reason);
+		return;
+	}
+	if (strcmp(req->method, "OPTIONS") == 0) {
+		/* A browser's preflight: GET (and HEAD) from anywhere, nothing else. */
+		app_json(res, 204);
+		http_header(res, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+		http_header(res, "Access-Control-Max-Age", "86400");
+		return;
+	}
+	int mismatch;
+	const struct route *r = find_route(req, &mismatch);
+	if (r == NULL || r->allow != ROUTE_PUBLIC) {
+		if (mismatch) {
+			http_header(res, "Allow", "GET, HEAD, OPTIONS");
+			app_json_error(res, 405, "This API is read-only: use GET.");
+		} else {
+			app_json_error(res, 404, "There is no such resource in this API.");
+		}
+		return;
+	}
+	ar->vars = tpl_vars_new(req->pool);
+	ar->store = app_store();
+	if (ar->store == NULL) {
+		app_json_error(res, 503, "The service is unavailable. Please try again later.");
+		return;
+	}
+	r->handler(req, res);
+}
+
 void app_dispatch(struct http_request *req, struct http_response *res, void *ctx)
 {
 	(void)ctx;
@@ -404,6 +459,10 @@ void app_dispatch(struct http_request *req, struct http_response *res, void *ctx
 
 	if (req->reject_status == 0 && serve_static(req, res))
 		return;
+	if (strncmp(req->path, "/api/", 5) == 0) {
+		dispatch_api(req, res, &ar);
+		return;
+	}
 
 	ar.vars = tpl_vars_new(req->pool);
 	ar.store = app_store();

@@ -76,6 +76,12 @@ const char *app_render_text(struct http_request *req, const char *name, struct t
 void app_audit(struct http_request *req, const char *action, const char *subject_type,
 	       int64_t subject_id);
 
+/* JSON answers (the /api/ routes): res->body already holds the document; sets the status,
+ * the JSON content type and Access-Control-Allow-Origin: *. */
+void app_json(struct http_response *res, int status);
+/* A JSON error document {"status", "error", "message"} with that status. */
+void app_json_error(struct http_response *res, int status, const char *message);
+
 /* The HTTP entry point: sessions, CSRF, roles, then the route's handler. */
 void app_dispatch(struct http_request *req, struct http_response *res, void *ctx);
 

@@ -28,6 +28,7 @@ static int usage(FILE *out)
 		"  demo-data         add demo accounts for trying Cairn out\n"
 		"  user add          add a staff account\n"
 		"  report weekly     the weekly report as CSV or XLSX\n"
+		"  import oruk       import a saved Open Referral UK feed into the directory\n"
 		"  import postcodes  load the ONS Postcode Directory (CSV) for the directory's search\n\n"
 		"Run cairn COMMAND --help for a command's options.\n");
 	return out == stdout ? 0 : 2;
@@ -282,6 +283,8 @@ int main(int argc, char **argv)
 		return cli_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return cli_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "oruk") == 0)
+		return cli_import_oruk(argc - 2, argv + 2);
 	if (strcmp(cmd, "import") == 0 && argc > 2 && strcmp(argv[2], "postcodes") == 0)
 		return cli_import_postcodes(argc - 2, argv + 2);
 	fprintf(stderr, "cairn: unknown command %s (see cairn --help)\n", cmd);

@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "domain/records.h"
+#include "handlers/api_oruk.h"
 #include "handlers/auth.h"
 #include "handlers/clients.h"
 #include "handlers/directory.h"
@@ -105,5 +106,16 @@ const struct route routes[] = {
 	{"GET", "/dashboard", IMPACT_READERS, NULL, dashboard_show},
 	{"GET", "/dashboard.csv", IMPACT_READERS, NULL, dashboard_csv},
 	{"GET", "/dashboard.xlsx", IMPACT_READERS, NULL, dashboard_xlsx},
+	/* The Open Referral UK API: public and read-only (app_dispatch answers /api/ in JSON,
+	 * without sessions or cookies). */
+	{"GET", "/api/v1", ROUTE_PUBLIC, NULL, api_oruk_meta},
+	{"GET", "/api/v1/", ROUTE_PUBLIC, NULL, api_oruk_meta},
+	{"GET", "/api/v1/services", ROUTE_PUBLIC, NULL, api_oruk_services},
+	{"GET", "/api/v1/services/:id", ROUTE_PUBLIC, NULL, api_oruk_service},
+	{"GET", "/api/v1/service_at_locations", ROUTE_PUBLIC, NULL, api_oruk_service_at_locations},
+	{"GET", "/api/v1/organizations", ROUTE_PUBLIC, NULL, api_oruk_organizations},
+	{"GET", "/api/v1/organizations/:id", ROUTE_PUBLIC, NULL, api_oruk_organization},
+	{"GET", "/api/v1/taxonomies", ROUTE_PUBLIC, NULL, api_oruk_taxonomies},
+	{"GET", "/api/v1/taxonomy_terms", ROUTE_PUBLIC, NULL, api_oruk_taxonomy_terms},
 	{NULL, NULL, 0, NULL, NULL},
 };

@@ -11,6 +11,8 @@ int cli_migrate(int argc, char **argv);
 int cli_demo_data(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_report(int argc, char **argv);
+/* cairn import oruk (argv[0] is "oruk"). */
+int cli_import_oruk(int argc, char **argv);
 /* cairn import postcodes (argv[0] is "postcodes"). */
 int cli_import_postcodes(int argc, char **argv);
 

@@ -13,6 +13,7 @@
 #include "core/pool.h"
 #include "domain/iso_week.h"
 #include "domain/directory.h"
+#include "domain/oruk.h"
 #include "domain/records.h"
 #include "domain/weekly_report.h"
 
@@ -74,6 +75,27 @@ struct weekly_query {
 	char monday[11], sunday[11];            /* ISO dates */
 	int64_t from_utc, to_utc;               /* Monday 00:00 to the next, London time */
 };
+
+/* A listing query of the Open Referral UK API: filters combine with AND. */
+struct oruk_query {
+	const char *match;            /* an FTS5 query from directory_fts_query, or NULL */
+	const char *taxonomy_term_id; /* NULL: any */
+	const char *taxonomy_id;
+	const char *organization_id;
+	int64_t modified_after;       /* UTC seconds; 0: any */
+	int has_point;                /* service_at_locations: distance from here */
+	double latitude, longitude;
+	double proximity_m;           /* 0: any distance */
+	int per_page;
+	int64_t page;                 /* from 1 */
+};
+
+/* What an import did, service by service. */
+struct oruk_import_result {
+	size_t added, updated, unchanged;
+};
+
+enum oruk_kind { ORUK_TERM, ORUK_TAXONOMY, ORUK_ORGANIZATION };
 
 struct store_ops {
 	void (*close)(struct store *s);
@@ -258,6 +280,38 @@ struct store_ops {
 	int (*audit_add_many)(struct store *s, int64_t user_id, const char *action,
 			      const char *subject_type, const int64_t *subject_ids, size_t count,
 			      const char *address, int64_t now);
+	/* ---- the Open Referral UK API and importer (issue 6, sqlite_oruk.c) ----
+	 * Only approved services appear, and organisations with at least one; never anything
+	 * about clients. Lists fill *rows (in the pool), *count on this page and *total. */
+	int (*oruk_services)(struct store *s, struct pool *p, const struct oruk_query *q,
+			     struct oruk_service **rows, size_t *count, int64_t *total);
+	/* The full service; STORE_NOT_FOUND when unknown or not approved. */
+	int (*oruk_service_get)(struct store *s, struct pool *p, const char *id,
+				struct oruk_service *out);
+	/* Nearest first when q->has_point (then only located ones, within proximity_m). */
+	int (*oruk_service_at_locations)(struct store *s, struct pool *p, const struct oruk_query *q,
+					 struct oruk_service_at_location **rows, size_t *count,
+					 int64_t *total);
+	int (*oruk_organizations)(struct store *s, struct pool *p, int per_page, int64_t page,
+				  struct oruk_organization **rows, size_t *count, int64_t *total);
+	/* With its approved services; STORE_NOT_FOUND when it has none. */
+	int (*oruk_organization_get)(struct store *s, struct pool *p, const char *id,
+				     struct oruk_organization *out);
+	int (*oruk_taxonomies)(struct store *s, struct pool *p, int per_page, int64_t page,
+			       struct oruk_taxonomy **rows, size_t *count, int64_t *total);
+	/* taxonomy_id NULL for every taxonomy's terms. */
+	int (*oruk_terms)(struct store *s, struct pool *p, const char *taxonomy_id, int per_page,
+			  int64_t page, struct oruk_term **rows, size_t *count, int64_t *total);
+	/* 0 when a record of that kind has that id, STORE_NOT_FOUND when not. */
+	int (*oruk_exists)(struct store *s, enum oruk_kind kind, const char *id);
+	/* Imports a feed in one transaction, idempotently by id: digests[i] (of the service's
+	 * JSON) equal to the last import's leaves service i alone; otherwise the service and
+	 * its organisation, locations, contacts, schedules and terms are written, replacing
+	 * what the service had. New services arrive approved, or pending when !approved; a
+	 * known one keeps its moderation. All or nothing; e says which service failed. */
+	int (*oruk_import)(struct store *s, const struct oruk_feed *feed, const char *const *digests,
+			   int approved, int64_t now, struct oruk_import_result *result,
+			   struct err *e);
 	/* ---- the directory of services and placements (issue 6; sqlite_directory.c) ---- */
 
 	/* The terms of the taxonomy Cairn uses as `use` (category, service_type or skill),

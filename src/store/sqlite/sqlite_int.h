@@ -109,6 +109,26 @@ int sqlite_weekly_report_queue(struct store *s, int64_t case_worker_id, const ch
 int sqlite_audit_add_many(struct store *s, int64_t user_id, const char *action,
 			  const char *subject_type, const int64_t *subject_ids, size_t count,
 			  const char *address, int64_t now);
+/* The operations of sqlite_oruk.c (the Open Referral UK API and importer). */
+int sqlite_oruk_services(struct store *s, struct pool *p, const struct oruk_query *q,
+                         struct oruk_service **rows, size_t *count, int64_t *total);
+int sqlite_oruk_service_get(struct store *s, struct pool *p, const char *id,
+                            struct oruk_service *out);
+int sqlite_oruk_service_at_locations(struct store *s, struct pool *p, const struct oruk_query *q,
+                                     struct oruk_service_at_location **rows, size_t *count,
+                                     int64_t *total);
+int sqlite_oruk_organizations(struct store *s, struct pool *p, int per_page, int64_t page,
+                              struct oruk_organization **rows, size_t *count, int64_t *total);
+int sqlite_oruk_organization_get(struct store *s, struct pool *p, const char *id,
+                                 struct oruk_organization *out);
+int sqlite_oruk_taxonomies(struct store *s, struct pool *p, int per_page, int64_t page,
+                           struct oruk_taxonomy **rows, size_t *count, int64_t *total);
+int sqlite_oruk_terms(struct store *s, struct pool *p, const char *taxonomy_id, int per_page,
+                      int64_t page, struct oruk_term **rows, size_t *count, int64_t *total);
+int sqlite_oruk_exists(struct store *s, enum oruk_kind kind, const char *id);
+int sqlite_oruk_import(struct store *s, const struct oruk_feed *feed, const char *const *digests,
+                       int approved, int64_t now, struct oruk_import_result *result,
+                       struct err *e);
 /* The operations of sqlite_directory.c, for the table in sqlite_store.c. */
 void sqlite_directory_functions(sqlite3 *db); /* cairn_distance(), on every connection */
 int sqlite_directory_terms(struct store *s, struct pool *p, const char *use, struct directory_term **rows, size_t *count);

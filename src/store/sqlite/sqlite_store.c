@@ -1068,6 +1068,16 @@ static const struct store_ops sqlite_ops = {
 	.weekly_report_due = sqlite_weekly_report_due,
 	.weekly_report_queue = sqlite_weekly_report_queue,
 	.audit_add_many = sqlite_audit_add_many,
+	/* sqlite_oruk.c */
+	.oruk_services = sqlite_oruk_services,
+	.oruk_service_get = sqlite_oruk_service_get,
+	.oruk_service_at_locations = sqlite_oruk_service_at_locations,
+	.oruk_organizations = sqlite_oruk_organizations,
+	.oruk_organization_get = sqlite_oruk_organization_get,
+	.oruk_taxonomies = sqlite_oruk_taxonomies,
+	.oruk_terms = sqlite_oruk_terms,
+	.oruk_exists = sqlite_oruk_exists,
+	.oruk_import = sqlite_oruk_import,
 	SQLITE_DIRECTORY_OPS /* sqlite_directory.c */
 	.feedback_pending = sqlite_feedback_pending,
 	.feedback_get = sqlite_feedback_get,
