@@ -20,7 +20,10 @@
 /* Free text search is at most this many bytes; longer is refused, not cut. */
 #define ORUK_SEARCH_MAX 200
 /* proximity is in metres, from 1 to this (1000 km covers the UK). */
-#define ORUK_PROXIMITY_MAX 1000000
+#define ORUK_PROXIMITY_MAX 100000
+/* Without a proximity, a postcode search reaches this far (25 miles, the search page's
+ * widest): sorting every place in the country by distance would take seconds. */
+#define ORUK_PROXIMITY_DEFAULT 40234
 
 struct oruk_taxonomy {
 	const char *id, *name, *description, *uri, *version;

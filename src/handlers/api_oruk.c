@@ -280,6 +280,8 @@ void api_oruk_service_at_locations(struct http_request *req, struct http_respons
 				ok = 0;
 			}
 			q.has_point = 1;
+			if (q.proximity_m <= 0)
+				q.proximity_m = ORUK_PROXIMITY_DEFAULT;
 		}
 	}
 	struct oruk_service_at_location *rows = NULL;

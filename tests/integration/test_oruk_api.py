@@ -287,9 +287,13 @@ class OrukApiTests(ServerTestCase):
         # Some answers are partial: the proximity really filters.
         near, _ = self.api.all_pages("/service_at_locations?postcode=G11XQ&proximity=2000")
         self.assertTrue(0 < len(near) < len(self.located()))
-        # A postcode with no proximity orders every located place by distance.
+        # A postcode with no proximity reaches 25 miles (40,234 m), nearest first.
         items, total = self.api.all_pages("/service_at_locations?postcode=EH1+1YZ")
-        self.assertEqual(total, len(self.located()))
+        plat, plon = POSTCODES["EH1 1YZ"]
+        expected = [1 for _, lat, lon, _ in self.located()
+                    if haversine_m(plat, plon, lat, lon) <= 40234]
+        self.assertEqual(total, len(expected))
+        self.assertLess(total, len(self.located()))
         dists = [i["distance"] for i in items]
         self.assertEqual(dists, sorted(dists))
 
@@ -316,7 +320,7 @@ class OrukApiTests(ServerTestCase):
         self.api.error("/service_at_locations?postcode=NOTAPOSTCODE", 400, "postcode")
         self.api.error("/service_at_locations?postcode=" + q("ZZ9 9ZZ"), 400, "ZZ9 9ZZ")
         self.api.error("/service_at_locations?proximity=1000", 400, "postcode")
-        for bad in ("0", "-5", "abc", "1.5", "1000001", "99999999999999999999"):
+        for bad in ("0", "-5", "abc", "1.5", "100001", "1000001", "99999999999999999999"):
             self.api.error("/service_at_locations?postcode=G11XQ&proximity=" + bad, 400,
                            "proximity")
 
