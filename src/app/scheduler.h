@@ -1,6 +1,7 @@
 /* scheduler: messages that fall due with time rather than with a request: the day-before
  * reminder of a booking, and the case worker's alert when an order's completion date is
- * near with hours left. Run by the sender thread on each pass. */
+ * near with hours left. Run by the sender thread at the start of each pass (at most once a
+ * second while a backlog drains: src/app/sender.c). */
 #ifndef CAIRN_SCHEDULER_H
 #define CAIRN_SCHEDULER_H
 #include <stdint.h>
