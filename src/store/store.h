@@ -63,6 +63,11 @@ struct store_demo {
 	int64_t now;                       /* when the accounts were made */
 };
 
+/* A session's id and start (session_starts_between). */
+struct session_start {
+	int64_t id, starts_at;
+};
+
 struct store_ops {
 	void (*close)(struct store *s);
 	/* Applies the migrations not yet applied; *applied gets how many. */
@@ -183,6 +188,12 @@ struct store_ops {
 					size_t *count);
 	int (*session_get)(struct store *s, struct pool *p, int64_t id, int64_t client_id,
 			   struct group_session *out);
+	/* The id and start of each session sessions_between would return, and nothing else:
+	 * a list that filters by time and shows a page fetches the rest for that page only
+	 * (issue 7: the session list read 500 sessions in full to show 100). */
+	int (*session_starts_between)(struct store *s, struct pool *p, int64_t from, int64_t to,
+				      int64_t topic_id, int limit, struct session_start **rows,
+				      size_t *count);
 
 	/* Books under SPEC.md section 3 inside one write transaction, so capacity holds under
 	 * concurrent requests. *refusal is a booking_refusal (0 when booked); the message

@@ -23,6 +23,7 @@ enum stmt_id {
 	F_LIST,
 	G_INSERT,
 	G_BETWEEN,
+	G_STARTS_BETWEEN,
 	G_FACILITATOR,
 	G_GET,
 	B_SESSION,
@@ -111,6 +112,10 @@ static const char *const stmts[S_COUNT] = {
 	[G_BETWEEN] = "SELECT " SESSION_COLUMNS SESSION_FROM "WHERE g.starts_at >= ?1 AND "
 		      "g.starts_at < ?2 AND (?3 = 0 OR g.topic_id = ?3) ORDER BY g.starts_at, g.id "
 		      "LIMIT ?4",
+	/* As G_BETWEEN, from group_session alone. */
+	[G_STARTS_BETWEEN] = "SELECT g.id, g.starts_at FROM group_session g WHERE "
+			     "g.starts_at >= ?1 AND g.starts_at < ?2 AND (?3 = 0 OR g.topic_id = ?3) "
+			     "ORDER BY g.starts_at, g.id LIMIT ?4",
 	[G_FACILITATOR] = "SELECT " SESSION_COLUMNS SESSION_FROM "WHERE g.facilitator_id = ?1 AND "
 			  "g.starts_at >= ?2 ORDER BY g.starts_at, g.id LIMIT ?3",
 	[G_GET] = "SELECT " SESSION_COLUMNS SESSION_FROM "WHERE g.id = ?1",
@@ -494,6 +499,26 @@ int sqlite_sessions_between(struct store *s, struct pool *p, int64_t from, int64
 	sqlite3_bind_int(st, 4, limit);
 	sqlite3_bind_int64(st, 9, client_id);
 	READ_ROWS(st, p, limit, rows, count, read_session);
+	return 0;
+}
+
+static void read_session_start(sqlite3_stmt *st, struct pool *p, struct session_start *g)
+{
+	(void)p;
+	g->id = sqlite3_column_int64(st, 0);
+	g->starts_at = sqlite3_column_int64(st, 1);
+}
+
+int sqlite_session_starts_between(struct store *s, struct pool *p, int64_t from, int64_t to,
+				  int64_t topic_id, int limit, struct session_start **rows,
+				  size_t *count)
+{
+	sqlite3_stmt *st = stmt(s, G_STARTS_BETWEEN);
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, to);
+	sqlite3_bind_int64(st, 3, topic_id);
+	sqlite3_bind_int(st, 4, limit);
+	READ_ROWS(st, p, limit, rows, count, read_session_start);
 	return 0;
 }
 

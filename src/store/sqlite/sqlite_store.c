@@ -1061,6 +1061,7 @@ static const struct store_ops sqlite_ops = {
 	.sessions_between = sqlite_sessions_between,
 	.sessions_for_facilitator = sqlite_sessions_for_facilitator,
 	.session_get = sqlite_session_get,
+	.session_starts_between = sqlite_session_starts_between,
 	.booking_add = sqlite_booking_add,
 	.booking_cancel = sqlite_booking_cancel,
 	.booking_get = sqlite_booking_get,
