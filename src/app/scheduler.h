@@ -1,7 +1,8 @@
 /* scheduler: messages that fall due with time rather than with a request: the day-before
  * reminder of a booking, the case worker's alert when an order's completion date is near
  * with hours left, the client's feedback request after a session they attended, and each
- * case worker's weekly report. Run by the sender thread on each pass. */
+ * case worker's weekly report. Run by the sender thread at the start of each pass (at most
+ * once a second while a backlog drains: src/app/sender.c). */
 #ifndef CAIRN_SCHEDULER_H
 #define CAIRN_SCHEDULER_H
 #include <stdint.h>

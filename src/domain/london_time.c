@@ -64,6 +64,13 @@ static char *put_text(char *p, const char *s)
 
 static char *put_int(char *p, int64_t v, int min_digits)
 {
+	if (v >= 0 && v < 100 && min_digits <= 2) {
+		/* A day, an hour or a minute: most numbers written. */
+		if (v >= 10 || min_digits == 2)
+			*p++ = (char)('0' + v / 10);
+		*p++ = (char)('0' + v % 10);
+		return p;
+	}
 	char digits[24];
 	int n = 0;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;

@@ -9,8 +9,18 @@ static const unsigned char needs_escape[256] = {['&'] = 1, ['<'] = 1, ['>'] = 1,
 
 void escape_html(struct buf *out, const char *s, size_t n)
 {
+	size_t i = 0;
+	while (i < n && !needs_escape[(unsigned char)s[i]])
+		i++;
+	if (i == n && out->cap > out->len + n) {
+		/* Nothing to escape, and room: most values. */
+		memcpy(out->data + out->len, s, n);
+		out->len += n;
+		out->data[out->len] = '\0';
+		return;
+	}
 	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (; i < n; i++) {
 		if (!needs_escape[(unsigned char)s[i]])
 			continue;
 		const char *rep;

@@ -97,6 +97,11 @@ struct oruk_import_result {
 
 enum oruk_kind { ORUK_TERM, ORUK_TAXONOMY, ORUK_ORGANIZATION };
 
+/* A session's id and start (session_starts_between). */
+struct session_start {
+	int64_t id, starts_at;
+};
+
 struct store_ops {
 	void (*close)(struct store *s);
 	/* Applies the migrations not yet applied; *applied gets how many. */
@@ -154,6 +159,9 @@ struct store_ops {
 	int (*outbox_due)(struct store *s, struct pool *p, int64_t now, int limit,
 			  struct outbox_message **rows, size_t *count);
 	int (*outbox_sent)(struct store *s, int64_t id, int64_t now);
+	/* Marks n messages sent in one transaction (the sender, once a pass: one commit and
+	 * its fdatasync instead of one each). */
+	int (*outbox_sent_many)(struct store *s, const int64_t *ids, size_t n, int64_t now);
 	int (*outbox_failed)(struct store *s, int64_t id, int64_t next_attempt_at,
 			     const char *error);
 	/* Newest first. */
@@ -214,6 +222,12 @@ struct store_ops {
 					size_t *count);
 	int (*session_get)(struct store *s, struct pool *p, int64_t id, int64_t client_id,
 			   struct group_session *out);
+	/* The id and start of each session sessions_between would return, and nothing else:
+	 * a list that filters by time and shows a page fetches the rest for that page only
+	 * (issue 7: the session list read 500 sessions in full to show 100). */
+	int (*session_starts_between)(struct store *s, struct pool *p, int64_t from, int64_t to,
+				      int64_t topic_id, int limit, struct session_start **rows,
+				      size_t *count);
 
 	/* Books under SPEC.md section 3 inside one write transaction, so capacity holds under
 	 * concurrent requests. *refusal is a booking_refusal (0 when booked); the message

@@ -107,6 +107,10 @@ class ReferralTests(ServerTestCase):
         ids = [m["id"] for m in messages]
         wait_until(lambda: all(any(n.startswith("%06d-" % i) for n in self.server.eml_files())
                                for i in ids), timeout=5, message="two .eml files")
+        # The sender marks a pass's messages sent together, after writing their files.
+        wait_until(lambda: all(s["sent_at"] for s in self.server.sql(
+            "SELECT sent_at FROM outbox WHERE id IN (?, ?)", tuple(ids))), timeout=5,
+            message="both messages marked sent")
         sent = self.server.sql("SELECT sent_at, attempts FROM outbox WHERE id IN (?, ?)",
                                tuple(ids))
         self.assertTrue(all(s["sent_at"] and s["attempts"] == 1 for s in sent), sent)

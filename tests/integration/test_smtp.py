@@ -65,6 +65,9 @@ class SmtpDeliveryTests(unittest.TestCase):
         self.assertIn(reference, confirmation[2].get_content())
         self.assertIn("Mòrag Ó Briain", confirmation[2].get_content())
 
+        # The sender marks a pass's messages sent together, after delivering them.
+        wait_until(lambda: healthz(self.client)["outbox_pending"] == 0, timeout=5,
+                   message="the messages marked sent")
         rows = self.server.sql("SELECT * FROM outbox WHERE recipient IN (?, ?) AND "
                                "(body LIKE ? OR recipient = ?)",
                                (f["email"], CASE_WORKER, "%" + reference + "%", f["email"]))

@@ -74,6 +74,9 @@ int sqlite_sessions_for_facilitator(struct store *s, struct pool *p, int64_t fac
                                     size_t *count);
 int sqlite_session_get(struct store *s, struct pool *p, int64_t id, int64_t client_id,
                        struct group_session *out);
+int sqlite_session_starts_between(struct store *s, struct pool *p, int64_t from, int64_t to,
+                                  int64_t topic_id, int limit, struct session_start **rows,
+                                  size_t *count);
 int sqlite_booking_add(struct store *s, int64_t session_id, int64_t client_id, int64_t now,
                        const struct outbox_message *m, int64_t *booking_id, int *refusal);
 int sqlite_booking_cancel(struct store *s, int64_t booking_id, int64_t client_id, int64_t now,

@@ -934,6 +934,22 @@ static int sq_outbox_sent(struct store *s, int64_t id, int64_t now)
 	return step_done(s, st);
 }
 
+static int sq_outbox_sent_many(struct store *s, const int64_t *ids, size_t n, int64_t now)
+{
+	if (n == 0)
+		return 0;
+	if (sqlite_write_begin(s) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = stmt(s, S_OUTBOX_SENT);
+		sqlite3_bind_int64(st, 1, ids[i]);
+		sqlite3_bind_int64(st, 2, now);
+		if (step_done(s, st) != 0)
+			return sqlite_write_rollback(s, -1);
+	}
+	return sqlite_write_commit(s);
+}
+
 static int sq_outbox_failed(struct store *s, int64_t id, int64_t next_attempt_at,
 			    const char *error)
 {
@@ -1030,6 +1046,7 @@ static const struct store_ops sqlite_ops = {
 	.audit_add = sq_audit_add,
 	.outbox_due = sq_outbox_due,
 	.outbox_sent = sq_outbox_sent,
+	.outbox_sent_many = sq_outbox_sent_many,
 	.outbox_failed = sq_outbox_failed,
 	.outbox_list = sq_outbox_list,
 	.outbox_get = sq_outbox_get,
@@ -1052,6 +1069,7 @@ static const struct store_ops sqlite_ops = {
 	.sessions_between = sqlite_sessions_between,
 	.sessions_for_facilitator = sqlite_sessions_for_facilitator,
 	.session_get = sqlite_session_get,
+	.session_starts_between = sqlite_session_starts_between,
 	.booking_add = sqlite_booking_add,
 	.booking_cancel = sqlite_booking_cancel,
 	.booking_get = sqlite_booking_get,
