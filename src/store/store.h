@@ -158,7 +158,6 @@ struct store_ops {
 	/* Messages due for delivery (not sent, next attempt at or before now), oldest first. */
 	int (*outbox_due)(struct store *s, struct pool *p, int64_t now, int limit,
 			  struct outbox_message **rows, size_t *count);
-	int (*outbox_sent)(struct store *s, int64_t id, int64_t now);
 	/* Marks n messages sent in one transaction (the sender, once a pass: one commit and
 	 * its fdatasync instead of one each). */
 	int (*outbox_sent_many)(struct store *s, const int64_t *ids, size_t n, int64_t now);

@@ -926,14 +926,6 @@ static int sq_outbox_due(struct store *s, struct pool *p, int64_t now, int limit
 	return read_outbox_rows(st, p, limit, rows, count);
 }
 
-static int sq_outbox_sent(struct store *s, int64_t id, int64_t now)
-{
-	sqlite3_stmt *st = stmt(s, S_OUTBOX_SENT);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	return step_done(s, st);
-}
-
 static int sq_outbox_sent_many(struct store *s, const int64_t *ids, size_t n, int64_t now)
 {
 	if (n == 0)
@@ -1045,7 +1037,6 @@ static const struct store_ops sqlite_ops = {
 	.client_get = sq_client_get,
 	.audit_add = sq_audit_add,
 	.outbox_due = sq_outbox_due,
-	.outbox_sent = sq_outbox_sent,
 	.outbox_sent_many = sq_outbox_sent_many,
 	.outbox_failed = sq_outbox_failed,
 	.outbox_list = sq_outbox_list,
