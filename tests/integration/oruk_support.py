@@ -1,6 +1,7 @@
 """Shared helpers for the Open Referral UK tests (test_oruk_api, test_oruk_import).
 
-- Validators built from the ORUK 3.0 schemas in ../shared/standards/oruk/ with Debian's
+- Validators built from the ORUK 3.0 schemas in oruk-schemas/ (a copy of
+  ../shared/standards/oruk/) with Debian's
   python3-jsonschema (Draft 2020-12, as openapi.json's jsonSchemaDialect says). Every $ref is
   resolved from the files in that folder: the resolver has no network handler, so a $ref it
   cannot find locally fails the test instead of being fetched.
@@ -23,8 +24,10 @@ import jsonschema
 
 from tests.integration.harness import ROOT, Client, run_cli
 
-SCHEMAS = os.environ.get("CAIRN_ORUK_SCHEMAS") or os.path.normpath(
-    os.path.join(ROOT, "..", "shared", "standards", "oruk"))
+# A copy of ../shared/standards/oruk/ (OpenReferralUK/uk-profile's compiled schemas, see
+# its SOURCE) kept in the repository, so a clone tests on any machine.
+SCHEMAS = os.environ.get("CAIRN_ORUK_SCHEMAS") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "oruk-schemas")
 # Where openapi.json's $refs point; the same files are served from SCHEMAS instead.
 UPSTREAM = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 
