@@ -12,7 +12,7 @@ CREATE TABLE weekly_report_sent (
 CREATE INDEX hours_ledger_order_at ON hours_ledger(order_id, at, counted_minutes);
 -- A week's bookings and each order's next booking, from the index alone (without it each
 -- of a country's ~10,000 bookings of a week is a random read of the booking table).
-CREATE INDEX booking_session_order ON booking(session_id, order_id) WHERE status = 'booked';
+CREATE INDEX booking_session_order ON booking(session_id, status, order_id);
 -- A booking's register outcome, from the index alone.
 CREATE INDEX register_entry_outcome ON register_entry(booking_id, outcome);
 -- An authority's report.

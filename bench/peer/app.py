@@ -99,6 +99,17 @@ ORDER_HOURS = (
     "SELECT coalesce(sum(counted_minutes), 0), "
     "coalesce(sum(minutes - counted_minutes), 0) FROM hours_ledger WHERE order_id = ?1"
 )
+# Attended sessions without feedback (sqlite_impact.c, F_PENDING).
+FEEDBACK_PENDING = (
+    "SELECT b.id, g.starts_at, t.name FROM booking b "
+    "JOIN group_session g ON g.id = b.session_id JOIN topic t ON t.id = g.topic_id "
+    "JOIN register_entry e ON e.booking_id = b.id "
+    "WHERE b.client_id = ?1 AND b.status = 'booked' AND "
+    "e.outcome IN ('attended', 'attended_part') AND NOT EXISTS (SELECT 1 FROM "
+    "register_entry x WHERE x.supersedes_id = e.id) AND "
+    "NOT EXISTS (SELECT 1 FROM feedback f WHERE f.booking_id = b.id) "
+    "ORDER BY g.starts_at DESC, b.id DESC LIMIT ?2"
+)
 BOOKINGS_UPCOMING = (
     "SELECT b.id, b.session_id, b.client_id, b.order_id, b.status, b.created_at, "
     "g.id, g.topic_id, t.name, g.starts_at, g.minutes, g.capacity, "
@@ -243,10 +254,18 @@ def load_session():
 
 
 NAV = {
-    "case_worker": (("/referrals/new", "Make a referral"), ("/referrals", "My referrals")),
+    "case_worker": (("/referrals/new", "Make a referral"), ("/referrals", "My referrals"),
+                    ("/reports/weekly", "Weekly report"), ("/directory", "Find a service")),
     "administrator": (("/welcome-calls", "Welcome calls"), ("/schedule", "Sessions and topics"),
+                      ("/reports/weekly", "Weekly report"), ("/dashboard", "Impact dashboard"),
+                      ("/directory/moderation", "Directory approvals"),
                       ("/admin/outbox", "Outbox")),
-    "coordinator": (("/welcome-calls", "Welcome calls"), ("/schedule", "Sessions and topics")),
+    "coordinator": (("/welcome-calls", "Welcome calls"), ("/schedule", "Sessions and topics"),
+                    ("/reports/weekly", "Weekly report"), ("/dashboard", "Impact dashboard"),
+                    ("/directory", "Find a service"),
+                    ("/directory/moderation", "Directory approvals")),
+    "authority_lead": (("/reports/weekly", "Weekly report"), ("/dashboard", "Impact dashboard")),
+    "organisation": (("/organisation", "Your organisation"),),
     "facilitator": (("/facilitator/sessions", "My sessions"),),
     "client": (("/", "My hours"), ("/sessions", "Book a session")),
 }
@@ -338,6 +357,7 @@ def client_home():
     c = conn.execute(CLIENT_GET, (g.user["client_id"],)).fetchone()
     counted = conn.execute(ORDER_HOURS, (c[25],)).fetchone()[0]
     bookings = conn.execute(BOOKINGS_UPCOMING, (c[0], int(time.time()), 20)).fetchall()
+    unanswered = conn.execute(FEEDBACK_PENDING, (c[0], 5)).fetchall()
     total = c[19]
     left = max(total - counted, 0)
     return page("client_home", "Your hours and sessions", first_name=c[3],
@@ -346,7 +366,9 @@ def client_home():
                 percent_done=str(counted * 100 // total if total else 0),
                 complete_by=long_date(c[20]),
                 bookings=[{"id": str(b[0]), "topic": b[8], "when": london(b[9])}
-                          for b in bookings])
+                          for b in bookings],
+                feedback_due=[{"id": str(f[0]), "topic": f[2], "when": london(f[1])}
+                              for f in unanswered])
 
 
 @app.get("/")

@@ -3,14 +3,15 @@
 #include <string.h>
 
 #include "core/mem.h"
+#include "domain/ledger.h"
 #include "store/sqlite/sqlite_int.h"
 
 enum stmt_id {
 	W_LINES_CASE_WORKER,
 	W_LINES_AUTHORITY,
 	W_LINES_ALL,
-	W_WEEK_SESSIONS,
-	W_NEXT_BOOKINGS,
+	W_SESSIONS,
+	W_MAX_ORDER,
 	W_DUE,
 	W_SENT_INSERT,
 	W_AUDIT,
@@ -36,26 +37,18 @@ static const char *const stmts[W_COUNT] = {
 	[W_LINES_CASE_WORKER] = LINE_SELECT "AND r.case_worker_id = ?5",
 	[W_LINES_AUTHORITY] = LINE_SELECT "AND r.authority_id = ?5",
 	[W_LINES_ALL] = LINE_SELECT "AND ?5 = 0",
-	/* Sessions starting in the week with the booking still booked, and the register's
-	 * current outcome of each, per order. */
-	[W_WEEK_SESSIONS] =
-		"SELECT b.order_id, count(*), "
-		"coalesce(sum(e.outcome IN ('attended', 'attended_part')), 0), "
-		"coalesce(sum(e.outcome IN ('did_not_attend', 'failed_to_comply')), 0), "
-		"coalesce(sum(e.outcome = 'absence_accepted'), 0) "
+	/* The bookings of sessions starting from the week's Monday, still booked, with the
+	 * register's current outcome of those in the week (CROSS JOIN: from the sessions by
+	 * time, which for a recent week are few, never from every booking). Added up per order
+	 * in C, in an array by order id: no sort. */
+	[W_SESSIONS] =
+		"SELECT b.order_id, s.starts_at, e.outcome "
 		"FROM group_session s CROSS JOIN booking b INDEXED BY booking_session_order "
 		"ON b.session_id = s.id "
-		"LEFT JOIN register_entry e ON e.booking_id = b.id AND NOT EXISTS "
-		"(SELECT 1 FROM register_entry x WHERE x.supersedes_id = e.id) "
-		"WHERE s.starts_at >= ?1 AND s.starts_at < ?2 AND b.status = 'booked' "
-		"GROUP BY b.order_id ORDER BY b.order_id",
-	/* Each order's first booked session after the week (CROSS JOIN: from the sessions by
-	 * time, which for a recent week are few, never from every booking). */
-	[W_NEXT_BOOKINGS] = "SELECT b.order_id, min(s.starts_at) FROM group_session s "
-			    "CROSS JOIN booking b INDEXED BY booking_session_order "
-			    "ON b.session_id = s.id "
-			    "WHERE s.starts_at >= ?1 AND b.status = 'booked' "
-			    "GROUP BY b.order_id ORDER BY b.order_id",
+		"LEFT JOIN register_entry e ON s.starts_at < ?2 AND e.booking_id = b.id AND "
+		"NOT EXISTS (SELECT 1 FROM register_entry x WHERE x.supersedes_id = e.id) "
+		"WHERE s.starts_at >= ?1 AND b.status = 'booked'",
+	[W_MAX_ORDER] = "SELECT coalesce(max(id), 0) FROM court_order",
 	[W_DUE] = "SELECT DISTINCT u.id, u.email, u.name, u.authority_id FROM referral r "
 		  "JOIN court_order o ON o.id = r.order_id JOIN user u ON u.id = r.case_worker_id "
 		  "WHERE r.status <> 'withdrawn' AND o.imposed_on <= ?2 AND o.complete_by >= ?1 "
@@ -80,78 +73,56 @@ static sqlite3_stmt *stmt(struct store *s, enum stmt_id id)
 #define SQLITE_REPORT_MMAP "1073741824"
 
 struct week_counts {
-	int64_t order_id;
 	int booked, attended, missed, absence_accepted;
 	int64_t next_at;
 };
 
-static struct week_counts *grow(struct week_counts *rows, size_t n, size_t *cap)
-{
-	if (n < *cap)
-		return rows;
-	*cap = *cap ? *cap * 2 : 256;
-	return mem_realloc(rows, *cap * sizeof(*rows));
-}
-
-/* The week's sessions and the next booking after it, per order, sorted by order id, in
- * *out (the caller frees it). */
+/* The week's sessions and the first booking after it, per order, in (*out)[order id] for
+ * ids up to *max (the caller frees *out). */
 static int week_counts(struct store *s, const struct weekly_query *q, struct week_counts **out,
-		       size_t *count)
+		       int64_t *max)
 {
-	sqlite3_stmt *st = stmt(s, W_WEEK_SESSIONS);
+	sqlite3_stmt *st = stmt(s, W_MAX_ORDER);
+	int rc = sqlite3_step(st);
+	*max = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return -1;
+	struct week_counts *counts = mem_calloc((size_t)*max + 1, sizeof(*counts));
+	st = stmt(s, W_SESSIONS);
 	sqlite3_bind_int64(st, 1, q->from_utc);
 	sqlite3_bind_int64(st, 2, q->to_utc);
-	size_t n = 0, cap = 0;
-	struct week_counts *rows = NULL;
-	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rows = grow(rows, n, &cap);
-		rows[n++] = (struct week_counts){
-			.order_id = sqlite3_column_int64(st, 0),
-			.booked = sqlite3_column_int(st, 1),
-			.attended = sqlite3_column_int(st, 2),
-			.missed = sqlite3_column_int(st, 3),
-			.absence_accepted = sqlite3_column_int(st, 4),
-		};
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(rows);
-		return -1;
-	}
-	/* Merge in each order's next booking: both lists come sorted by order id. */
-	st = stmt(s, W_NEXT_BOOKINGS);
-	sqlite3_bind_int64(st, 1, q->to_utc);
-	size_t m = 0, cap_all = 0, i = 0;
-	struct week_counts *all = NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t order = sqlite3_column_int64(st, 0);
-		for (; i < n && rows[i].order_id < order; i++) {
-			all = grow(all, m, &cap_all);
-			all[m++] = rows[i];
+		int64_t order = sqlite3_column_int64(st, 0), at = sqlite3_column_int64(st, 1);
+		if (order < 1 || order > *max)
+			continue; /* not in this snapshot's orders: cannot happen */
+		struct week_counts *c = &counts[order];
+		if (at >= q->to_utc) {
+			if (c->next_at == 0 || at < c->next_at)
+				c->next_at = at;
+			continue;
 		}
-		all = grow(all, m, &cap_all);
-		if (i < n && rows[i].order_id == order)
-			all[m] = rows[i++];
-		else
-			all[m] = (struct week_counts){.order_id = order};
-		all[m++].next_at = sqlite3_column_int64(st, 1);
+		c->booked++;
+		const char *outcome = (const char *)sqlite3_column_text(st, 2);
+		switch (outcome ? ledger_outcome_parse(outcome) : OUTCOME_NONE) {
+		case OUTCOME_ATTENDED:
+		case OUTCOME_ATTENDED_PART:
+			c->attended++;
+			break;
+		case OUTCOME_DID_NOT_ATTEND:
+		case OUTCOME_FAILED_TO_COMPLY:
+			c->missed++;
+			break;
+		case OUTCOME_ABSENCE_ACCEPTED:
+			c->absence_accepted++;
+			break;
+		default:
+			break;
+		}
 	}
 	sqlite3_reset(st);
-	for (; i < n; i++) {
-		all = grow(all, m, &cap_all);
-		all[m++] = rows[i];
-	}
-	free(rows);
-	*out = all;
-	*count = m;
+	*out = counts;
 	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int by_order(const void *key, const void *row)
-{
-	int64_t a = *(const int64_t *)key, b = ((const struct week_counts *)row)->order_id;
-	return (a > b) - (a < b);
 }
 
 static void read_line(sqlite3_stmt *st, struct pool *p, struct weekly_line *l)
@@ -177,14 +148,20 @@ static void read_line(sqlite3_stmt *st, struct pool *p, struct weekly_line *l)
 	l->credited_minutes = sqlite3_column_int(st, 17);
 }
 
+/* By authority, case worker, last and first name (the same ids have the same names: most
+ * comparisons of a sort are within one case worker's clients and skip those strcmps). */
 static int line_order(const void *x, const void *y)
 {
-	const struct weekly_line *a = x, *b = y;
-	int c = strcmp(a->authority_name, b->authority_name);
-	if (c == 0)
+	const struct weekly_line *a = *(const struct weekly_line *const *)x;
+	const struct weekly_line *b = *(const struct weekly_line *const *)y;
+	int c = 0;
+	if (a->authority_id != b->authority_id)
+		c = strcmp(a->authority_name, b->authority_name);
+	if (c == 0 && a->case_worker_id != b->case_worker_id) {
 		c = strcmp(a->case_worker_name, b->case_worker_name);
-	if (c == 0)
-		c = (a->case_worker_id > b->case_worker_id) - (a->case_worker_id < b->case_worker_id);
+		if (c == 0)
+			c = a->case_worker_id > b->case_worker_id ? 1 : -1;
+	}
 	if (c == 0)
 		c = strcmp(a->last_name, b->last_name);
 	if (c == 0)
@@ -195,7 +172,7 @@ static int line_order(const void *x, const void *y)
 }
 
 static int lines(struct store *s, struct pool *p, const struct weekly_query *q,
-		 const struct week_counts *counts, size_t ncounts, struct weekly_line **out,
+		 const struct week_counts *counts, int64_t max, struct weekly_line **out,
 		 size_t *count)
 {
 	enum stmt_id id = q->case_worker_id ? W_LINES_CASE_WORKER
@@ -220,8 +197,7 @@ static int lines(struct store *s, struct pool *p, const struct weekly_query *q,
 		struct weekly_line *l = &rows[n++];
 		read_line(st, p, l);
 		const struct week_counts *c =
-			ncounts ? bsearch(&l->order_id, counts, ncounts, sizeof(*counts), by_order)
-				: NULL;
+			l->order_id >= 1 && l->order_id <= max ? &counts[l->order_id] : NULL;
 		if (c) {
 			l->booked = c->booked;
 			l->attended = c->attended;
@@ -231,8 +207,16 @@ static int lines(struct store *s, struct pool *p, const struct weekly_query *q,
 		}
 	}
 	sqlite3_reset(st);
-	qsort(rows, n, sizeof(*rows), line_order);
-	*out = rows;
+	/* Sorted by pointer (a line is 170 bytes: qsort would copy each many times). */
+	const struct weekly_line **order = mem_alloc((n ? n : 1) * sizeof(*order));
+	for (size_t i = 0; i < n; i++)
+		order[i] = &rows[i];
+	qsort(order, n, sizeof(*order), line_order);
+	struct weekly_line *sorted = pool_alloc(p, (n ? n : 1) * sizeof(*sorted));
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = *order[i];
+	free(order);
+	*out = sorted;
 	*count = n;
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -246,22 +230,21 @@ int sqlite_weekly_report(struct store *s, struct pool *p, const struct weekly_qu
 	 * after. */
 	int big = q->case_worker_id == 0;
 	if (big)
-		sqlite_exec(s, "PRAGMA cache_size = -" SQLITE_REPORT_CACHE_KB "; "
-			       "PRAGMA mmap_size = " SQLITE_REPORT_MMAP);
+		sqlite_exec(s, "PRAGMA mmap_size = " SQLITE_REPORT_MMAP);
 	/* Both reads see one snapshot, unless the caller holds one already. */
 	int own = sqlite3_get_autocommit(sqlite_impl(s)->db);
 	if (own && sqlite_exec(s, "BEGIN") != 0)
 		return -1;
 	struct week_counts *counts = NULL;
-	size_t ncounts = 0;
-	int rc = week_counts(s, q, &counts, &ncounts);
+	int64_t max = 0;
+	int rc = week_counts(s, q, &counts, &max);
 	if (rc == 0)
-		rc = lines(s, p, q, counts, ncounts, rows, count);
+		rc = lines(s, p, q, counts, max, rows, count);
 	free(counts);
 	if (own)
 		sqlite_exec(s, "COMMIT");
 	if (big) {
-		sqlite_exec(s, "PRAGMA cache_size = -2000; PRAGMA mmap_size = 0");
+		sqlite_exec(s, "PRAGMA mmap_size = 0");
 		sqlite3_db_release_memory(sqlite_impl(s)->db);
 	}
 	return rc;
