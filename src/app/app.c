@@ -18,6 +18,7 @@
 #include "domain/london_time.h"
 #include "crypto/crypto.h"
 #include "html/escape.h"
+#include "report/table.h"
 #include "http/router.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -216,6 +217,34 @@ const char *app_date_text(struct http_request *req, const char *iso)
 	char *s = pool_alloc(req->pool, CIVIL_DATE_LONG_MAX);
 	civil_date_long(d, s, CIVIL_DATE_LONG_MAX);
 	return s;
+}
+
+void app_download(struct http_request *req, struct http_response *res,
+		  const struct report_table *t, const char *stem, int xlsx)
+{
+	buf_reset(&res->body);
+	if (xlsx) {
+		struct err e;
+		struct buf b;
+		buf_init(&b);
+		if (report_xlsx(t, &b, &e) != 0) {
+			buf_free(&b);
+			log_error("download %s: %s", stem, e.msg);
+			app_unavailable(req, res);
+			return;
+		}
+		buf_append(&res->body, b.data, b.len);
+		buf_free(&b);
+		res->content_type =
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	} else {
+		report_csv(t, &res->body);
+		res->content_type = "text/csv; charset=utf-8";
+	}
+	res->status = 200;
+	http_header(res, "Content-Disposition",
+		    pool_printf(req->pool, "attachment; filename=\"%s.%s\"", stem,
+				xlsx ? "xlsx" : "csv"));
 }
 
 const char *app_minutes_text(struct http_request *req, int minutes)

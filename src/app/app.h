@@ -72,6 +72,11 @@ const char *app_date_text(struct http_request *req, const char *iso);
 const char *app_minutes_text(struct http_request *req, int minutes);
 /* A text template (templates/email/...) rendered into the request's pool. */
 const char *app_render_text(struct http_request *req, const char *name, struct tpl_vars *v);
+/* Answers with a report table as a download, CSV or XLSX, named stem.csv or stem.xlsx
+ * (503 when the workbook cannot be made). */
+struct report_table;
+void app_download(struct http_request *req, struct http_response *res,
+		  const struct report_table *t, const char *stem, int xlsx);
 /* Writes an audit entry for a staff read or change of a person's record. */
 void app_audit(struct http_request *req, const char *action, const char *subject_type,
 	       int64_t subject_id);

@@ -652,32 +652,10 @@ static void download(struct http_request *req, struct http_response *res, int xl
 		.cell = dashboard_cell,
 		.ctx = &rows,
 	};
-	buf_reset(&res->body);
-	if (xlsx) {
-		struct err e;
-		struct buf b;
-		buf_init(&b);
-		if (report_xlsx(&t, &b, &e) != 0) {
-			buf_free(&b);
-			log_error("dashboard: %s", e.msg);
-			app_unavailable(req, res);
-			return;
-		}
-		buf_append(&res->body, b.data, b.len);
-		buf_free(&b);
-		res->content_type =
-			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	} else {
-		report_csv(&t, &res->body);
-		res->content_type = "text/csv; charset=utf-8; header=present";
-	}
 	char from_iso[11], to_iso[11];
 	civil_date_iso(d->from, from_iso);
 	civil_date_iso(d->to, to_iso);
-	res->status = 200;
-	http_header(res, "Content-Disposition",
-		    pool_printf(p, "attachment; filename=\"cairn-impact-%s-to-%s.%s\"", from_iso,
-				to_iso, xlsx ? "xlsx" : "csv"));
+	app_download(req, res, &t, pool_printf(p, "cairn-impact-%s-to-%s", from_iso, to_iso), xlsx);
 }
 
 void dashboard_csv(struct http_request *req, struct http_response *res)

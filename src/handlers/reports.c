@@ -224,28 +224,7 @@ static void download(struct http_request *req, struct http_response *res, int xl
 	weekly_table(&t, lines, n);
 	const char *stem =
 		weekly_file_stem(req->pool, &w.q, w.authority.id ? w.authority.name : NULL);
-	if (xlsx) {
-		struct err e;
-		struct buf b;
-		buf_init(&b);
-		if (report_xlsx(&t, &b, &e) != 0) {
-			buf_free(&b);
-			log_error("weekly report: %s", e.msg);
-			app_unavailable(req, res);
-			return;
-		}
-		buf_append(&res->body, b.data, b.len);
-		buf_free(&b);
-		res->content_type =
-			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	} else {
-		report_csv(&t, &res->body);
-		res->content_type = "text/csv; charset=utf-8";
-	}
-	http_header(res, "Content-Disposition",
-		    pool_printf(req->pool, "attachment; filename=\"%s.%s\"", stem,
-				xlsx ? "xlsx" : "csv"));
-	http_header(res, "Cache-Control", "no-store");
+	app_download(req, res, &t, stem, xlsx);
 }
 
 void reports_weekly_csv(struct http_request *req, struct http_response *res)
