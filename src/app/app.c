@@ -478,6 +478,65 @@ static void dispatch_api(struct http_request *req, struct http_response *res,
 	r->handler(req, res);
 }
 
+/* A page: its session, its route's checks and its handler. */
+static void dispatch_page(struct http_request *req, struct http_response *res,
+			  struct app_request *ar)
+{
+	load_session(req, ar);
+	set_csrf(req, res, ar);
+	layout_vars(req, ar);
+
+	if (req->reject_status) {
+		app_error(req, res, req->reject_status, "There is a problem with your request",
+			  req->reject_reason);
+		return;
+	}
+	int mismatch;
+	const struct route *r = find_route(req, &mismatch);
+	if (r == NULL) {
+		if (mismatch) {
+			http_header(res, "Allow", "GET, POST");
+			app_error(req, res, 405, "There is a problem with your request",
+				  "This page cannot be used that way.");
+		} else {
+			app_not_found(req, res);
+		}
+		return;
+	}
+	if (r->allow != ROUTE_PUBLIC && !ar->signed_in) {
+		if (strcmp(r->method, "GET") == 0) {
+			struct buf to;
+			buf_init(&to);
+			buf_puts(&to, "/sign-in?next=");
+			escape_url_component(&to, req->path, strlen(req->path));
+			http_redirect(res, 303, pool_strdup(req->pool, to.data));
+			buf_free(&to);
+		} else
+			app_error(req, res, 403, "You need to sign in",
+				  "Your session has ended. Sign in again, then send the form again.");
+		return;
+	}
+	if (r->allow != ROUTE_PUBLIC && r->allow != ROUTE_SIGNED_IN &&
+	    !(r->allow & ROUTE_ROLE(ar->user.role))) {
+		/* Not yours to see: indistinguishable from a page that is not there. */
+		app_not_found(req, res);
+		return;
+	}
+	if (strcmp(r->method, "POST") == 0) {
+		if (!csrf_ok(req, ar)) {
+			app_error(req, res, 403, "Your form has expired",
+				  "For your security, forms stop working after a while or when sent "
+				  "from another site. Go back, refresh the page, and send it again.");
+			return;
+		}
+		http_form_restrict(req, r->fields);
+	}
+	r->handler(req, res);
+	/* A change may have put messages in the outbox: deliver them now, not at the next poll. */
+	if (strcmp(r->method, "POST") == 0)
+		sender_wake();
+}
+
 void app_dispatch(struct http_request *req, struct http_response *res, void *ctx)
 {
 	(void)ctx;
@@ -500,57 +559,13 @@ void app_dispatch(struct http_request *req, struct http_response *res, void *ctx
 		return;
 	}
 	http_header(res, "Cache-Control", "no-store");
-	load_session(req, &ar);
-	set_csrf(req, res, &ar);
-	layout_vars(req, &ar);
-
-	if (req->reject_status) {
-		app_error(req, res, req->reject_status, "There is a problem with your request",
-			  req->reject_reason);
-		return;
-	}
-	int mismatch;
-	const struct route *r = find_route(req, &mismatch);
-	if (r == NULL) {
-		if (mismatch) {
-			http_header(res, "Allow", "GET, POST");
-			app_error(req, res, 405, "There is a problem with your request",
-				  "This page cannot be used that way.");
-		} else {
-			app_not_found(req, res);
-		}
-		return;
-	}
-	if (r->allow != ROUTE_PUBLIC && !ar.signed_in) {
-		if (strcmp(r->method, "GET") == 0) {
-			struct buf to;
-			buf_init(&to);
-			buf_puts(&to, "/sign-in?next=");
-			escape_url_component(&to, req->path, strlen(req->path));
-			http_redirect(res, 303, pool_strdup(req->pool, to.data));
-			buf_free(&to);
-		} else
-			app_error(req, res, 403, "You need to sign in",
-				  "Your session has ended. Sign in again, then send the form again.");
-		return;
-	}
-	if (r->allow != ROUTE_PUBLIC && r->allow != ROUTE_SIGNED_IN &&
-	    !(r->allow & ROUTE_ROLE(ar.user.role))) {
-		/* Not yours to see: indistinguishable from a page that is not there. */
-		app_not_found(req, res);
-		return;
-	}
-	if (strcmp(r->method, "POST") == 0) {
-		if (!csrf_ok(req, &ar)) {
-			app_error(req, res, 403, "Your form has expired",
-				  "For your security, forms stop working after a while or when sent "
-				  "from another site. Go back, refresh the page, and send it again.");
-			return;
-		}
-		http_form_restrict(req, r->fields);
-	}
-	r->handler(req, res);
-	/* A change may have put messages in the outbox: deliver them now, not at the next poll. */
-	if (strcmp(r->method, "POST") == 0)
-		sender_wake();
+	/* A page's reads, its session's included, are one read transaction: one snapshot,
+	 * and one lock taken and given back rather than one a query (issue 7). A write ends it
+	 * first (sqlite_read_release). */
+	int reading = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+	if (reading && ar.store->ops->read_begin(ar.store) != 0)
+		reading = 0;
+	dispatch_page(req, res, &ar);
+	if (reading)
+		ar.store->ops->read_end(ar.store);
 }

@@ -19,6 +19,9 @@ struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *prepared[SQLITE_SLOTS];
+	/* read_begin's depth, and whether its transaction (a snapshot, no write yet) is open:
+	 * a write ends it first (see sqlite_read_release). */
+	int reading, snapshot;
 };
 
 static inline struct sqlite_store *sqlite_impl(struct store *s)
@@ -26,7 +29,12 @@ static inline struct sqlite_store *sqlite_impl(struct store *s)
 	return (struct sqlite_store *)(void *)s;
 }
 
-/* The statement in that slot, prepared from sql on first use, reset and unbound. */
+/* Ends read_begin's transaction early, before a write: a write must not upgrade a
+ * snapshot (were another connection to have written since, SQLite would refuse it with
+ * SQLITE_BUSY_SNAPSHOT). The reads after it see the latest data, each on its own. */
+void sqlite_read_release(struct store *s);
+/* The statement in that slot, prepared from sql on first use, reset and unbound; a writing
+ * statement first ends a read snapshot (sqlite_read_release). */
 sqlite3_stmt *sqlite_stmt(struct store *s, int slot, const char *sql);
 void sqlite_bind_text(sqlite3_stmt *st, int i, const char *v); /* NULL binds NULL */
 void sqlite_bind_id(sqlite3_stmt *st, int i, int64_t v);       /* 0 binds NULL */

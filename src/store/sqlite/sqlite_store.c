@@ -188,6 +188,7 @@ static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int sqlite_write_begin(struct store *s)
 {
+	sqlite_read_release(s);
 	pthread_mutex_lock(&write_lock);
 	if (sqlite_exec(s, "BEGIN IMMEDIATE") != 0) {
 		pthread_mutex_unlock(&write_lock);
@@ -227,6 +228,8 @@ sqlite3_stmt *sqlite_stmt(struct store *s, int slot, const char *sql)
 	sqlite3_stmt *st = q->prepared[slot];
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (q->snapshot && !sqlite3_stmt_readonly(st))
+		sqlite_read_release(s);
 	return st;
 }
 
@@ -368,15 +371,42 @@ static int sq_migrate(struct store *s, int *applied, struct err *e)
 	return 0;
 }
 
+/* Nested: a page's handler may begin its own inside the request's (app_dispatch). */
 static int sq_read_begin(struct store *s)
 {
-	return exec(s, "BEGIN");
+	struct sqlite_store *q = impl(s);
+	if (q->reading++ > 0 || !sqlite3_get_autocommit(q->db))
+		return 0;
+	if (exec(s, "BEGIN") != 0) {
+		q->reading--;
+		return -1;
+	}
+	q->snapshot = 1;
+	return 0;
+}
+
+void sqlite_read_release(struct store *s)
+{
+	struct sqlite_store *q = impl(s);
+	if (!q->snapshot)
+		return;
+	q->snapshot = 0;
+	if (exec(s, "COMMIT") == 0)
+		return;
+	/* A statement still stepping holds the transaction open: reset them all, or this
+	 * thread's next request would read an old snapshot. */
+	for (sqlite3_stmt *st = sqlite3_next_stmt(q->db, NULL); st; st = sqlite3_next_stmt(q->db, st))
+		sqlite3_reset(st);
+	if (exec(s, "COMMIT") != 0)
+		exec(s, "ROLLBACK");
 }
 
 static void sq_read_end(struct store *s)
 {
-	if (!sqlite3_get_autocommit(impl(s)->db))
-		exec(s, "COMMIT");
+	struct sqlite_store *q = impl(s);
+	if (q->reading > 0 && --q->reading > 0)
+		return;
+	sqlite_read_release(s);
 }
 
 /* ---- settings, authorities, users ------------------------------------------------ */
