@@ -114,8 +114,13 @@ function runBin(args) {
     throw new Error(`${path.basename(BIN)} ${args[0]} failed (${r.status}): ${r.stderr || r.stdout}`);
 }
 
+// The London day the demo data was made for: its sessions are "yesterday" and "today" of
+// that day, which a run that crosses midnight must keep using.
+let demoDay = null;
+
 async function startServer(port, base) {
   runBin(['migrate', '--db', db]);
+  demoDay = londonToday();
   runBin(['demo-data', '--db', db]);
   server = spawn(BIN, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--mail-dir', mailDir,
     '--base-url', base, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -846,7 +851,7 @@ async function scenarioJourney(ctx) {
 }
 
 async function scenarioRegister(ctx) {
-  const yesterday = longDate(addDays(londonToday(), -1));
+  const yesterday = longDate(addDays(demoDay, -1));
   const reason = 'Jamie joined by phone; the camera was off, so I missed him at first.';
 
   // Facilitator: yesterday's register, Jamie D. did not attend.
