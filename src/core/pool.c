@@ -50,7 +50,7 @@ void pool_free(struct pool *p)
 	free(p);
 }
 
-void *pool_alloc(struct pool *p, size_t n)
+void *pool_take(struct pool *p, size_t n)
 {
 	const size_t align = sizeof(max_align_t);
 	n = (n + align - 1) / align * align;
@@ -64,7 +64,6 @@ void *pool_alloc(struct pool *p, size_t n)
 			big->next = b->next;
 			b->next = big;
 			big->used = n;
-			memset(big->data, 0, n);
 			return big->data;
 		}
 		b = pool_block_new(POOL_BLOCK);
@@ -73,13 +72,19 @@ void *pool_alloc(struct pool *p, size_t n)
 	}
 	void *r = (char *)b->data + b->used;
 	b->used += n;
+	return r;
+}
+
+void *pool_alloc(struct pool *p, size_t n)
+{
+	void *r = pool_take(p, n);
 	memset(r, 0, n);
 	return r;
 }
 
 char *pool_strndup(struct pool *p, const char *s, size_t n)
 {
-	char *r = pool_alloc(p, n + 1);
+	char *r = pool_take(p, n + 1);
 	memcpy(r, s, n);
 	r[n] = '\0';
 	return r;
@@ -98,7 +103,7 @@ char *pool_vprintf(struct pool *p, const char *fmt, va_list ap)
 	va_end(copy);
 	if (n < 0)
 		n = 0;
-	char *r = pool_alloc(p, (size_t)n + 1);
+	char *r = pool_take(p, (size_t)n + 1);
 	vsnprintf(r, (size_t)n + 1, fmt, ap);
 	return r;
 }

@@ -13,6 +13,8 @@ void pool_free(struct pool *p);
 
 /* Memory below belongs to the pool. */
 void *pool_alloc(struct pool *p, size_t n);      /* zeroed, aligned for any type */
+/* As pool_alloc, not zeroed: for what is written whole at once (copies of strings, rows). */
+void *pool_take(struct pool *p, size_t n);
 char *pool_strdup(struct pool *p, const char *s);
 char *pool_strndup(struct pool *p, const char *s, size_t n);
 char *pool_printf(struct pool *p, const char *fmt, ...)

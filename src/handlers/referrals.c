@@ -330,9 +330,9 @@ void referrals_list(struct http_request *req, struct http_response *res)
 		tpl_set(item, "last_name", rows[i].last_name);
 		tpl_set(item, "reference", rows[i].reference);
 		tpl_set(item, "case_reference", rows[i].case_reference);
-		char when[64];
-		london_format(rows[i].created_at, when, sizeof(when));
-		tpl_set(item, "sent", pool_strdup(req->pool, when));
+		char *when = pool_take(req->pool, 64);
+		london_format(rows[i].created_at, when, 64);
+		tpl_set(item, "sent", when);
 		tpl_set(item, "status", referral_status_label(rows[i].status));
 	}
 	tpl_set_bool(ar->vars, "more", n > (size_t)per_page);
