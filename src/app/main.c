@@ -51,7 +51,7 @@ static int serve_usage(void)
 	       "  --mail-retry S     seconds before the first retry of an undelivered message;\n"
 	       "                     each later retry waits twice as long, up to 6 hours (default 30)\n"
 	       "  --threads N        HTTP threads, which read requests and answer those that\n"
-	       "                     only read (default: one per core)\n"
+	       "                     only read (default: four per core)\n"
 	       "  --write-threads N  threads that run the requests that write (POST), each\n"
 	       "                     waiting for its commit: more make bigger group commits\n"
 	       "                     (default 32)\n"
@@ -173,7 +173,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	app.secure_cookies = strncmp(app.base_url, "https://", 8) == 0;
 	app.db_path = db;
-	/* 0 (not given) means one per core; a given value must be a whole number in range. */
+	/* 0 (not given) means the default (server.h); a given value must be a whole number in range. */
 	char *threads_end = NULL;
 	long threads = threads_text ? strtol(threads_text, &threads_end, 10) : 0;
 	if (threads_text && (threads_end == threads_text || *threads_end != '\0' || threads < 1 ||

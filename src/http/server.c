@@ -6,8 +6,8 @@
  * A request that writes (any method but GET and HEAD) runs on a writer thread instead of
  * the HTTP thread that read it: its connection is suspended, a writer runs the handler,
  * which waits for its commit's fdatasync (a referral for its group commit), and resumes
- * the connection, whose next call sends the answer. The few HTTP threads (one per core)
- * so never wait for the disk, and as many writes as there are writers wait on one group
+ * the connection, whose next call sends the answer. The few HTTP threads (four a core,
+ * HTTP_THREADS_PER_CORE) so never wait for the disk, and as many writes as there are writers wait on one group
  * commit: with one thread per core and the writes on them, groups were of one or two
  * referrals and a POST held up every request of its thread's connections (issue 7). */
 #include "http/server.h"
@@ -337,7 +337,7 @@ struct http_server *http_server_start(const struct http_server_config *cfg, stru
 	unsigned threads = cfg->threads;
 	if (threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		threads = n > 0 ? (unsigned)n : 1;
+		threads = (n > 0 ? (unsigned)n : 1) * HTTP_THREADS_PER_CORE;
 	}
 	/* poll(), not epoll: with epoll, MHD_quiesce_daemon (how a stop lets requests in
 	 * progress finish) races the worker threads removing the listening socket from their
