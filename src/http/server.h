@@ -28,7 +28,7 @@ struct http_server;
  * holding them. With one HTTP thread a core a core then idled or went to other work; with
  * four, My referrals answered 14-31% more requests a second under wrk on two cores, its
  * CPU a request unchanged, p99 10 ms -> 14 ms (issue 7; docs/benchmarks.md). Each is a
- * SQLite connection with a page cache of up to 2 MB. */
+ * SQLite connection with a page cache of up to 1 MB. */
 #define HTTP_THREADS_PER_CORE 4
 
 /* Writes waiting for their commit each hold a writer thread, and a group commit holds at

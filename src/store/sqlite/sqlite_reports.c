@@ -67,8 +67,6 @@ static sqlite3_stmt *stmt(struct store *s, enum stmt_id id)
 
 #define text sqlite_col_text
 
-/* KiB of page cache while a large report runs. */
-#define SQLITE_REPORT_CACHE_KB "65536"
 /* Bytes of the file mapped into memory while it runs (pages read without a copy). */
 #define SQLITE_REPORT_MMAP "1073741824"
 
@@ -225,8 +223,8 @@ int sqlite_weekly_report(struct store *s, struct pool *p, const struct weekly_qu
 			 struct weekly_line **rows, size_t *count)
 {
 	/* A country's or an authority's report reads most of the orders, clients and ledger
-	 * at random: with SQLite's default 2 MB page cache it rereads the same pages from the
-	 * file again and again (most of its time). A larger cache while it runs, given back
+	 * at random: with a connection's 1 MB page cache it rereads the same pages from the
+	 * file again and again (most of its time). The file mapped while it runs, given back
 	 * after. */
 	int big = q->case_worker_id == 0;
 	if (big)
