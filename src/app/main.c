@@ -173,7 +173,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	app.secure_cookies = strncmp(app.base_url, "https://", 8) == 0;
 	app.db_path = db;
-	/* 0 (not given) means the default (server.h); a given value must be a whole number in range. */
+	/* 0 (not given): the default (server.h); a given value must be a whole number in range. */
 	char *threads_end = NULL;
 	long threads = threads_text ? strtol(threads_text, &threads_end, 10) : 0;
 	if (threads_text && (threads_end == threads_text || *threads_end != '\0' || threads < 1 ||

@@ -7,9 +7,10 @@
  * the HTTP thread that read it: its connection is suspended, a writer runs the handler,
  * which waits for its commit's fdatasync (a referral for its group commit), and resumes
  * the connection, whose next call sends the answer. The few HTTP threads (four a core,
- * HTTP_THREADS_PER_CORE) so never wait for the disk, and as many writes as there are writers wait on one group
- * commit: with one thread per core and the writes on them, groups were of one or two
- * referrals and a POST held up every request of its thread's connections (issue 7). */
+ * HTTP_THREADS_PER_CORE) so never wait for the disk, and as many writes as there are
+ * writers wait on one group commit: with one thread per core and the writes on them,
+ * groups were of one or two referrals and a POST held up every request of its thread's
+ * connections (issue 7). */
 #include "http/server.h"
 
 #include <arpa/inet.h>

@@ -22,7 +22,6 @@ struct http_server_config {
 
 struct http_server;
 
-/* Starts serving; returns a server the caller stops with http_server_stop(). */
 /* A read still waits now and then: for SQLite's locks (the WAL read lock is a mutex and a
  * fcntl shared by every connection of the process) and for the CPU after being preempted
  * holding them. With one HTTP thread a core a core then idled or went to other work; with
@@ -35,6 +34,7 @@ struct http_server;
  * most one referral per writer (cairn serve --write-threads). */
 #define HTTP_WRITE_THREADS_DEFAULT 32
 
+/* Starts serving; returns a server the caller stops with http_server_stop(). */
 struct http_server *http_server_start(const struct http_server_config *cfg, struct err *e);
 /* Stops accepting, lets requests in progress finish, and frees the server. */
 void http_server_stop(struct http_server *srv);

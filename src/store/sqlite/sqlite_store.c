@@ -48,7 +48,7 @@ enum stmt_id {
 	S_INVITATION_CLIENT,
 	S_INVITATION_USE,
 	S_CLIENT_ACCOUNT_INSERT,
-	S_BEGIN, /* transaction control: the order of control[] in sqlite_exec */
+	S_BEGIN, /* transaction control, S_BEGIN to S_ROLLBACK: run by sqlite_exec */
 	S_BEGIN_IMMEDIATE,
 	S_COMMIT,
 	S_ROLLBACK,
@@ -287,11 +287,10 @@ int sqlite_exec(struct store *s, const char *sql)
 {
 	/* Transaction control runs twice a page and twice a write: prepared once rather than
 	 * parsed every time (sqlite3_exec's parse was 2% of My referrals, perf). */
-	static const char *const control[] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
-	for (int i = 0; i < 4; i++) {
-		if (strcmp(sql, control[i]) != 0)
+	for (enum stmt_id id = S_BEGIN; id <= S_ROLLBACK; id++) {
+		if (strcmp(sql, stmts[id]) != 0)
 			continue;
-		sqlite3_stmt *st = stmt(s, (enum stmt_id)(S_BEGIN + i));
+		sqlite3_stmt *st = stmt(s, id);
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc == SQLITE_DONE)
